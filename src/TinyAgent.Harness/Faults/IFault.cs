@@ -1,0 +1,52 @@
+namespace TinyAgent.Harness.Faults;
+
+/// <summary>
+/// When a fault runs while a plan is built. Faults of a scenario are applied in stage order
+/// (then in the order written), so composition does not depend on how a config lists them.
+/// </summary>
+internal enum FaultStage
+{
+    /// <summary>Replaces the whole response (e.g. an HTTP error status for the first attempts).</summary>
+    Response = 0,
+
+    /// <summary>Rewrites the body's bytes (inject an error event, end with max_tokens, truncate).</summary>
+    Content = 1,
+
+    /// <summary>Decides chunk boundaries (fixed, random, bytewise, per-frame, recorded).</summary>
+    Chunking = 2,
+
+    /// <summary>Adds protocol-aware cuts that must reach the client as separate reads.</summary>
+    Split = 3,
+
+    /// <summary>Adds waits (latency, jitter) and how the response ends (stall).</summary>
+    Timing = 4,
+}
+
+/// <summary>
+/// One fault: a transformation of the planned response. One file per fault, each with its options
+/// record (units beside each field) and a <see cref="FaultAttribute"/> that registers it.
+/// Faults never touch the network: the server replays the finished plan.
+/// </summary>
+internal interface IFault
+{
+    FaultStage Stage { get; }
+
+    /// <summary>Changes <paramref name="plan"/>. Randomness comes only from <see cref="PlanBuilder.Random"/>.</summary>
+    void Apply(PlanBuilder plan);
+}
+
+/// <summary>Options of a fault; <see cref="Validate"/> yields <c>field: what is wrong</c> for each bad value.</summary>
+internal interface IFaultOptions
+{
+    IEnumerable<string> Validate();
+}
+
+/// <summary>Registers a fault class under its config name. The class has one constructor taking its options record.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+internal sealed class FaultAttribute(string kind, Type optionsType) : Attribute
+{
+    /// <summary>The name used in <c>harness.json</c> and on the command line, e.g. <c>split</c>.</summary>
+    public string Kind { get; } = kind;
+
+    public Type OptionsType { get; } = optionsType;
+}

@@ -1,0 +1,133 @@
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Replay;
+
+namespace TinyAgent.Harness.Faults;
+
+/// <summary>
+/// The mutable plan that faults transform, over one recording and one attempt. Chunk boundaries are
+/// a set of cut offsets, so faults compose: a chunking fault and a split fault add to the same set.
+/// </summary>
+internal sealed class PlanBuilder
+{
+    private readonly int _seed;
+    private byte[] _body;
+    private SseLayout? _layout;
+
+    public PlanBuilder(Recording recording, int attempt, int seed)
+    {
+        Recording = recording;
+        Attempt = attempt;
+        _seed = seed;
+        _body = recording.Body;
+        Status = recording.Meta.Status;
+        Headers = [.. recording.Meta.Headers];
+        Random = new Random(seed);
+    }
+
+    public Recording Recording { get; }
+
+    /// <summary>1 for the first request to a scenario, 2 for the retry, ...</summary>
+    public int Attempt { get; }
+
+    /// <summary>The only source of randomness for faults; seeded from the scenario's seed.</summary>
+    public Random Random { get; private set; }
+
+    public byte[] Body => _body;
+
+    public SseLayout Layout => _layout ??= SseLayout.Parse(_body);
+
+    public int Status { get; set; }
+
+    public List<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>Offsets (0 &lt; cut &lt; Body.Length) where a new chunk starts.</summary>
+    public SortedSet<int> Cuts { get; } = [];
+
+    /// <summary>Cuts that must reach the client as separate reads (a split's purpose).</summary>
+    public HashSet<int> SeparateCuts { get; } = [];
+
+    /// <summary>Scripted wait before the chunk starting at an offset; key 0 is the wait before the first byte.</summary>
+    public Dictionary<int, TimeSpan> Delays { get; } = [];
+
+    public StreamEnd End { get; set; } = StreamEnd.Complete;
+
+    public StallSpec? Stall { get; set; }
+
+    public PlanFacts Facts { get; set; } = new();
+
+    /// <summary>Set when a Response-stage fault replaced the stream; later stages leave the plan alone.</summary>
+    public bool IsHttpError => Facts.HttpErrorStatus is not null;
+
+    /// <summary>Replaces the body (Content stage only: cuts made on the old body would be meaningless).</summary>
+    public void ReplaceBody(byte[] body)
+    {
+        if (Cuts.Count > 0)
+        {
+            throw new InvalidOperationException("The body can only be replaced before chunking.");
+        }
+
+        _body = body;
+        _layout = null;
+    }
+
+    /// <summary>Gives each fault its own stream of random numbers so adding a fault does not reshuffle the others.</summary>
+    internal void ReseedFor(int faultPosition) => Random = new Random(unchecked((_seed * 397) ^ (faultPosition + 1)));
+
+    public void AddCut(int offset, bool separate = false)
+    {
+        if (offset <= 0 || offset >= _body.Length)
+        {
+            return;
+        }
+
+        Cuts.Add(offset);
+        if (separate)
+        {
+            SeparateCuts.Add(offset);
+        }
+    }
+
+    public void AddDelay(int offset, TimeSpan delay)
+    {
+        Delays[offset] = Delays.TryGetValue(offset, out var existing) ? existing + delay : delay;
+    }
+
+    public ReplayPlan Build(IReadOnlyList<string> descriptions)
+    {
+        var chunks = new List<PlannedChunk>(Cuts.Count + 1);
+        int start = 0;
+        foreach (int cut in Cuts.Append(_body.Length))
+        {
+            if (cut <= start)
+            {
+                continue;
+            }
+
+            chunks.Add(new PlannedChunk(
+                start,
+                _body.AsMemory(start, cut - start),
+                Delays.GetValueOrDefault(start),
+                SeparateCuts.Contains(start)));
+            start = cut;
+        }
+
+        int insideFrames = Cuts.Count(c => !Layout.Frames.Any(f => f.End == c));
+        ExpectedResult? expected = null;
+        if (!IsHttpError)
+        {
+            try
+            {
+                expected = ReferenceReader.Read(_body);
+            }
+            catch (RecordingFormatException)
+            {
+                expected = null; // garbage faults make the body unreadable on purpose
+            }
+        }
+
+        return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, Facts with { CutsInsideFrames = insideFrames }, expected, descriptions, _seed)
+        {
+            FrameEnds = [.. Layout.FrameEnds],
+        };
+    }
+}

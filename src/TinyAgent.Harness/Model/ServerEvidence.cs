@@ -1,0 +1,50 @@
+namespace TinyAgent.Harness.Model;
+
+/// <summary>One write-and-flush the server made: where in the planned body, how many bytes, when (since the request arrived).</summary>
+internal readonly record struct SentChunk(int Offset, int Size, TimeSpan At);
+
+/// <summary>What the server saw on one request. Times are offsets from the request's arrival on the server's clock.</summary>
+internal sealed record ServerEvidence
+{
+    public required string RequestId { get; init; }
+    public required string Scenario { get; init; }
+    public int Attempt { get; init; }
+    public int Status { get; init; }
+
+    /// <summary>Server clock reading (<see cref="TimeProvider.GetTimestamp"/>) when the request arrived, to line up with client times.</summary>
+    public long StartedTimestamp { get; init; }
+    public IReadOnlyList<SentChunk> Sent { get; init; } = [];
+
+    /// <summary>When <c>RequestAborted</c> fired (the client closed the connection), if it did.</summary>
+    public TimeSpan? ClientDisconnectedAt { get; init; }
+
+    /// <summary>When the server finished with the request (completed, reset, or gave up a stall).</summary>
+    public TimeSpan? EndedAt { get; init; }
+
+    /// <summary>How the response ended: complete, clean-close, reset, stall-abandoned, client-gone.</summary>
+    public string Ending { get; init; } = "";
+
+    /// <summary>Offsets just after each complete frame of the planned body.</summary>
+    public IReadOnlyList<int> FrameEnds { get; init; } = [];
+
+    public long BytesSent => Sent.Sum(c => (long)c.Size);
+
+    /// <summary>Bytes written at or after <paramref name="moment"/>.</summary>
+    public long BytesSentAfter(TimeSpan moment) => Sent.Where(c => c.At >= moment).Sum(c => (long)c.Size);
+
+    /// <summary>Complete frames whose last byte was written at or after <paramref name="moment"/>.</summary>
+    public int EventsSentAfter(TimeSpan moment)
+    {
+        int count = 0;
+        foreach (int end in FrameEnds)
+        {
+            var chunk = Sent.FirstOrDefault(c => c.Offset < end && end <= c.Offset + c.Size);
+            if (chunk.Size > 0 && chunk.At >= moment)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,29 @@
+namespace TinyAgent.Harness.Recordings;
+
+/// <summary>A recorded response body exactly as it came off the wire, with its sidecar facts.</summary>
+internal sealed record Recording(string Name, string Path, byte[] Body, RecordingMeta Meta)
+{
+    private SseLayout? _layout;
+    private ExpectedResult? _expected;
+
+    /// <summary>Lines and frames of <see cref="Body"/>, computed once.</summary>
+    public SseLayout Layout => _layout ??= SseLayout.Parse(Body);
+
+    /// <summary>What a correct client reads from the unfaulted body (derived, never hand-written).</summary>
+    public ExpectedResult Expected => _expected ??= ReferenceReader.Read(Body);
+}
+
+/// <summary>The optional <c>NAME.meta.json</c> sidecar. Defaults: 200, text/event-stream, no timeline.</summary>
+internal sealed record RecordingMeta(
+    int Status,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    IReadOnlyList<RecordedChunk>? Timeline)
+{
+    public static RecordingMeta Default { get; } = new(
+        200,
+        [new("content-type", "text/event-stream; charset=utf-8"), new("cache-control", "no-cache")],
+        null);
+}
+
+/// <summary>One read as it arrived when the recording was made: where it starts in the body, and when (ms after the request).</summary>
+internal readonly record struct RecordedChunk(int Offset, double AtMs);
