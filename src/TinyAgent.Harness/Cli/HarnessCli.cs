@@ -1,0 +1,61 @@
+using System.CommandLine;
+using TinyAgent.Harness.Config;
+
+namespace TinyAgent.Harness.Cli;
+
+/// <summary>
+/// Assembles the root command and runs it. Each command lives in its own class with a
+/// <c>Create(CliContext)</c> factory; this class only wires them and maps bad input to exit code 2.
+/// </summary>
+internal static class HarnessCli
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("TinyAgent Harness: replays recorded Anthropic streams with faults and judges whether a client survives them.");
+        root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(MergeCommand.Create(context));
+        foreach (var extra in ExtraCommands)
+        {
+            root.Subcommands.Add(extra(context));
+        }
+
+        return root;
+    }
+
+    /// <summary>Further commands (serve, chunks, record, generate) register here from their own files.</summary>
+    internal static List<Func<CliContext, Command>> ExtraCommands { get; } = [];
+
+    public static async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        var root = Build(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            context.Err.WriteLine($"tinyagent-harness: {parse.Errors[0].Message} (see --help)");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            var config = new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Err,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // Program owns SIGINT/SIGTERM: partial reports need the time they need
+            };
+            return await parse.InvokeAsync(config, context.Interrupt).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            context.Err.WriteLine($"tinyagent-harness: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
+        {
+            context.Err.WriteLine("tinyagent-harness: interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Runner;
+
+namespace TinyAgent.Harness.Cli;
+
+/// <summary><c>run</c>: the resilience suite. Exit 0 every expectation met, 1 one failed, 2 bad input, 130 interrupted.</summary>
+internal static class RunCommand
+{
+    public static readonly Option<string?> ConfigOption = new("--config", "-c") { Description = "The suite file (default: harness.json in the working directory)." };
+    public static readonly Option<string[]> ClientOption = new("--client") { Description = "Run only these clients (repeatable).", AllowMultipleArgumentsPerToken = false };
+    public static readonly Option<string[]> ClientExecOption = new("--client-exec") { Description = "Also judge this command line under the exec contract (repeatable)." };
+    public static readonly Option<string[]> RecordingOption = new("--recording", "-r") { Description = "Run on these .sse files or globs instead of the config's (repeatable)." };
+    public static readonly Option<string[]> ScenarioOption = new("--scenario", "-s") { Description = "Run only these scenarios (repeatable)." };
+    public static readonly Option<int?> SeedOption = new("--seed") { Description = "Seed for every random choice (default: the config's)." };
+    public static readonly Option<string?> OutOption = new("--out", "-o") { Description = "Folder for the reports (default: the config's reports.out)." };
+    public static readonly Option<string?> ShardOption = new("--shard") { Description = "Run shard K of N of the matrix, e.g. 2/4; combine the reports with merge." };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("run", "Run the resilience suite: every client against every scenario and recording; write reports.")
+        {
+            ConfigOption, ClientOption, ClientExecOption, RecordingOption, ScenarioOption, SeedOption, OutOption, ShardOption,
+        };
+        command.SetAction((parse, _) => ExecuteAsync(context, parse));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
+    {
+        var inputs = SuiteInputs.Load(context, parse.GetValue(ConfigOption), parse.GetValue(RecordingOption) ?? []);
+        var config = inputs.Config;
+        ShardSpec? shard = parse.GetValue(ShardOption) is { } s ? ShardSpec.Parse(s) : null;
+        int seed = parse.GetValue(SeedOption) ?? config.Seed;
+
+        var clients = config.Clients.ToList();
+        var only = parse.GetValue(ClientOption) ?? [];
+        foreach (string name in only.Where(n => clients.All(c => c.Name != n)))
+        {
+            throw new ConfigException($"--client: unknown client '{name}' (known: {string.Join(", ", clients.Select(c => c.Name))})");
+        }
+
+        if (only.Length > 0)
+        {
+            clients = [.. clients.Where(c => only.Contains(c.Name))];
+        }
+
+        var execs = parse.GetValue(ClientExecOption) ?? [];
+        for (int i = 0; i < execs.Length; i++)
+        {
+            clients.Add(new ClientConfig(execs.Length == 1 ? "exec" : $"exec-{i + 1}", execs[i], null));
+        }
+
+        var scenarioNames = parse.GetValue(ScenarioOption) ?? [];
+        foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n)))
+        {
+            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name))})");
+        }
+
+        if (scenarioNames.Length > 0)
+        {
+            config = config with { Scenarios = [.. config.Scenarios.Where(sc => scenarioNames.Contains(sc.Name))] };
+        }
+
+        string outDir = context.Resolve(parse.GetValue(OutOption) ?? Path.Combine(config.BaseDirectory, config.OutDirectory));
+        EnsureWritable(outDir);
+
+        var matrix = RunSpec.Matrix(config, inputs.Recordings, clients, seed);
+        var selected = shard is { } sh ? [.. matrix.Where(r => sh.Includes(r.Position))] : matrix;
+        context.Out.WriteLine($"tinyagent-harness: {selected.Count} runs ({clients.Count} clients x {config.Scenarios.Count} scenarios x {inputs.Recordings.Count} recordings{(shard is null ? "" : $", shard {shard}")}), seed {seed}, parallelism {config.Parallelism}");
+
+        var runner = new SuiteRunner(config, context.Time, new Clients.ClientFactory(config, context.WorkingDirectory), context.Out, context.Interactive);
+        var (runs, interrupted, wall) = await runner.RunAsync(selected, context.Interrupt).ConfigureAwait(false);
+        var report = ReportBuilder.Build(runs, config.Expectations, [.. clients.Select(c => c.Name)], seed, wall, interrupted, shard?.ToString());
+
+        var written = ReportWriters.WriteAll(report, outDir, config.ReportFormats);
+        ConsoleSummary.Write(report, context.Out, context.Color);
+        context.Out.WriteLine();
+        foreach (string failure in report.ExpectationFailures)
+        {
+            context.Out.WriteLine($"FAILED {failure}");
+        }
+
+        context.Out.WriteLine($"{runs.Count} runs in {wall.TotalSeconds:0.0} s ({runs.Count / Math.Max(0.001, wall.TotalSeconds):0} runs/s); reports: {string.Join(", ", written.Select(Path.GetFileName))} in {outDir}");
+        context.Out.WriteLine(interrupted ? "INTERRUPTED: partial report written" : report.Passed ? "PASSED: every expectation met" : "FAILED: see above");
+        return interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
+    }
+
+    /// <summary>Fails fast, before any run, when the report folder cannot be written.</summary>
+    internal static void EnsureWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"--out: cannot write to '{directory}': {ex.Message}");
+        }
+    }
+}

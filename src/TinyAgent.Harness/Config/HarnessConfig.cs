@@ -1,0 +1,44 @@
+using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Config;
+
+/// <summary>A named list of faults and the consumer model that runs under them.</summary>
+/// <param name="Recordings">Globs restricting which recordings the scenario applies to (null: all of the suite's).</param>
+internal sealed record ScenarioConfig(
+    string Name,
+    IReadOnlyList<IFault> Faults,
+    IReadOnlyList<string> FaultDescriptions,
+    ConsumerModel Consumer,
+    IReadOnlyList<string>? Recordings,
+    string? Description);
+
+/// <summary>A client under test: a built-in name, or an <c>exec</c> command line (issue 5's contract).</summary>
+internal sealed record ClientConfig(string Name, string? Exec, string? WorkingDirectory);
+
+/// <summary>The parsed, validated <c>harness.json</c>. Paths are resolved against <see cref="BaseDirectory"/>.</summary>
+internal sealed record HarnessConfig
+{
+    public required string File { get; init; }
+    public required string BaseDirectory { get; init; }
+    public int Seed { get; init; } = 1;
+    public required IReadOnlyList<string> Recordings { get; init; }
+    public required IReadOnlyList<ScenarioConfig> Scenarios { get; init; }
+    public required IReadOnlyList<ClientConfig> Clients { get; init; }
+    public required IReadOnlyDictionary<string, ConsumerModel> Consumers { get; init; }
+    public required RunTimeouts Timeouts { get; init; }
+    public int Parallelism { get; init; } = 16;
+    public IReadOnlyList<string> ReportFormats { get; init; } = ["json", "junit", "md", "html"];
+    public string OutDirectory { get; init; } = "reports";
+
+    /// <summary>client -> bug -> the verdict the client must get.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, Verdict>> Expectations { get; init; }
+
+    /// <summary>Header names (besides x-api-key, authorization, cookie) to redact wherever requests are logged or saved.</summary>
+    public IReadOnlyList<string> RedactHeaders { get; init; } = [];
+
+    /// <summary>The built-in clients' names, known without an <c>exec</c> entry.</summary>
+    public static IReadOnlyList<string> BuiltInClients { get; } = ["tinyagent", "naive-split", "naive-truncation", "naive-ghost", "hang"];
+
+    public static IReadOnlyList<string> ReportFormatNames { get; } = ["json", "junit", "md", "html"];
+}

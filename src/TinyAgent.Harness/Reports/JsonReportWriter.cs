@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyAgent.Harness.Reports;
+
+/// <summary><c>report.json</c>: the stable, documented shape (docs/reports.md); also what <c>merge</c> reads back.</summary>
+internal sealed class JsonReportWriter : IReportWriter
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public string Format => "json";
+
+    public string FileName => "report.json";
+
+    public void Write(SuiteReport report, Stream output) => JsonSerializer.Serialize(output, report, Options);
+
+    public static SuiteReport Read(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<SuiteReport>(stream, Options)
+                ?? throw new Config.ConfigException($"{path}: empty report");
+        }
+        catch (JsonException ex)
+        {
+            throw new Config.ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: not a harness report: {ex.Message.Split(" Path:", 2)[0]}");
+        }
+        catch (IOException ex)
+        {
+            throw new Config.ConfigException($"{path}: cannot read: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+
+namespace TinyAgent.Harness.Reports;
+
+/// <summary><c>report.md</c>: the verdicts as Markdown, for a CI job summary or a pull-request comment.</summary>
+internal sealed class MarkdownReportWriter : IReportWriter
+{
+    public string Format => "md";
+
+    public string FileName => "report.md";
+
+    public void Write(SuiteReport report, Stream output)
+    {
+        var bugs = report.Clients.SelectMany(c => c.Bugs.Keys).Distinct().ToList();
+        var sb = new StringBuilder();
+        sb.Append("# TinyAgent Harness: ").Append(report.Passed ? "all expectations met" : "expectations failed");
+        sb.Append(report.Interrupted ? " (interrupted)" : "").Append("\n\n");
+        sb.Append(FormattableString.Invariant($"{report.Runs.Count} runs, seed {report.Seed}, {report.WallMs / 1000:0.0} s")).Append(report.Shard is null ? "" : $", shard {report.Shard}").Append("\n\n");
+        sb.Append("| client | ").Append(string.Join(" | ", bugs)).Append(" |\n");
+        sb.Append("|---|").Append(string.Concat(bugs.Select(_ => "---|"))).Append('\n');
+        foreach (var client in report.Clients)
+        {
+            sb.Append("| ").Append(Escape(client.Name)).Append(" | ");
+            sb.Append(string.Join(" | ", bugs.Select(b => client.Bugs.TryGetValue(b, out var r) ? Cell(r) : "")));
+            sb.Append(" |\n");
+        }
+
+        if (report.ExpectationFailures.Count > 0)
+        {
+            sb.Append("\n## Expectations not met\n\n");
+            foreach (var failure in report.ExpectationFailures)
+            {
+                sb.Append("- ").Append(Escape(failure)).Append('\n');
+            }
+        }
+
+        sb.Append("\n## Evidence\n\n");
+        foreach (var client in report.Clients)
+        {
+            foreach (var (bug, r) in client.Bugs)
+            {
+                sb.Append(FormattableString.Invariant($"- **{Escape(client.Name)}** / {bug}: {r.Verdict} ({r.RunsExercised} runs exercised it): {Escape(r.Evidence)}\n"));
+            }
+        }
+
+        sb.Append("\n## Chunk sizes (bytes)\n\n| | count | min | p50 | p90 | max |\n|---|---|---|---|---|---|\n");
+        foreach (var (name, d) in new[] { ("sent", report.ChunkSizes.Sent), ("received", report.ChunkSizes.Received) })
+        {
+            sb.Append(FormattableString.Invariant($"| {name} | {d.Count} | {d.Min} | {d.P50} | {d.P90} | {d.Max} |\n"));
+        }
+
+        output.Write(Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    private static string Cell(BugReport r)
+    {
+        string mark = r.Verdict switch { "handled" => "✅ handled", "not-handled" => "❌ not handled", _ => "➖ not exercised" };
+        return r.Expected is null ? mark : $"{mark}{(r.Met ? "" : $" (expected {r.Expected})")}";
+    }
+
+    private static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

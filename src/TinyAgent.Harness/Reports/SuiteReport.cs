@@ -1,0 +1,87 @@
+namespace TinyAgent.Harness.Reports;
+
+/// <summary>
+/// The stable report model (<c>report.json</c>, documented in docs/reports.md). Every writer renders this
+/// and nothing else, so all formats agree. Times are milliseconds.
+/// </summary>
+internal sealed record SuiteReport
+{
+    public string Tool { get; init; } = "tinyagent-harness";
+    public int SchemaVersion { get; init; } = 1;
+    public required int Seed { get; init; }
+    public bool Interrupted { get; init; }
+    public string? Shard { get; init; }
+    public required double WallMs { get; init; }
+
+    /// <summary>Every expectation in the config was met (and the run was not interrupted).</summary>
+    public required bool Passed { get; init; }
+    public required IReadOnlyList<ClientReport> Clients { get; init; }
+    public required IReadOnlyList<RunReport> Runs { get; init; }
+    public required ChunkSizes ChunkSizes { get; init; }
+    public IReadOnlyList<string> ExpectationFailures { get; init; } = [];
+}
+
+internal sealed record ClientReport(string Name, IReadOnlyDictionary<string, BugReport> Bugs);
+
+/// <param name="Verdict">handled, not-handled or not-exercised.</param>
+/// <param name="Expected">The verdict the config expects, if any.</param>
+/// <param name="DecidingRuns">Ids of the runs that decided the verdict (all not-handled runs, or the handled ones).</param>
+internal sealed record BugReport(string Verdict, string Evidence, string? Expected, bool Met, int RunsExercised, IReadOnlyList<string> DecidingRuns);
+
+internal sealed record FindingReport(string Verdict, string Evidence);
+
+internal sealed record RunTimings(double? FirstByteMs, double? FirstTextMs, double? TotalMs);
+
+internal sealed record RunChunks(IReadOnlyList<int> Sent, IReadOnlyList<int> Received, IReadOnlyList<double>? ReceivedAtMs);
+
+internal sealed record RunReport
+{
+    public required string Id { get; init; }
+    public required string Client { get; init; }
+    public required string Recording { get; init; }
+    public required string Scenario { get; init; }
+    public required IReadOnlyList<string> Faults { get; init; }
+    public required string Consumer { get; init; }
+    public required int Seed { get; init; }
+
+    /// <summary>completed, failed, gave-up, hung or crashed.</summary>
+    public required string Outcome { get; init; }
+    public string? Error { get; init; }
+    public string? StopReason { get; init; }
+    public int TextLength { get; init; }
+    public int Requests { get; init; }
+    public required RunTimings Timings { get; init; }
+    public required IReadOnlyDictionary<string, FindingReport> Findings { get; init; }
+    public required RunChunks Chunks { get; init; }
+    public string? Stdout { get; init; }
+    public string? Stderr { get; init; }
+}
+
+internal sealed record HistogramBin(int From, int To, int Count);
+
+/// <summary>Chunk-size distribution in bytes; bins are powers of two: [1,2), [2,4), [4,8) ...</summary>
+internal sealed record SizeDistribution(int Count, int Min, int P50, int P90, int Max, IReadOnlyList<HistogramBin> Histogram)
+{
+    public static SizeDistribution Of(IEnumerable<int> sizes)
+    {
+        var sorted = sizes.Where(s => s > 0).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return new SizeDistribution(0, 0, 0, 0, 0, []);
+        }
+
+        var bins = new List<HistogramBin>();
+        for (int from = 1; from <= sorted[^1]; from *= 2)
+        {
+            int lo = from, hi = from * 2;
+            bins.Add(new HistogramBin(lo, hi, sorted.Count(s => s >= lo && s < hi)));
+        }
+
+        return new SizeDistribution(sorted.Length, sorted[0], Percentile(sorted, 0.5), Percentile(sorted, 0.9), sorted[^1], bins);
+    }
+
+    // Nearest-rank percentile: an actual observed size, never an interpolation.
+    private static int Percentile(int[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+internal sealed record ChunkSizes(SizeDistribution Sent, SizeDistribution Received);

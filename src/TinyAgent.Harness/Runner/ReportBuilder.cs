@@ -1,0 +1,115 @@
+using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Reports;
+
+namespace TinyAgent.Harness.Runner;
+
+/// <summary>
+/// Turns runs into the report: aggregates findings into one verdict per client per bug, checks the
+/// expectations, and summarises chunk sizes. Works on <see cref="RunReport"/>s so that <c>merge</c>
+/// re-aggregates shard reports exactly as a single run would have.
+/// </summary>
+internal static class ReportBuilder
+{
+    public static SuiteReport Build(
+        IReadOnlyList<RunReport> runs,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, Verdict>> expectations,
+        IReadOnlyList<string> clientOrder,
+        int seed,
+        TimeSpan wall,
+        bool interrupted,
+        string? shard)
+    {
+        var clients = new List<ClientReport>();
+        var failures = new List<string>();
+        foreach (string client in clientOrder)
+        {
+            var clientRuns = runs.Where(r => r.Client == client).ToList();
+            var bugs = new Dictionary<string, BugReport>(StringComparer.Ordinal);
+            foreach (string bug in Bugs.All)
+            {
+                var report = Aggregate(bug, clientRuns);
+                string? expected = expectations.TryGetValue(client, out var e) && e.TryGetValue(bug, out var v) ? v.ToName() : null;
+                bool met = expected is null || expected == report.Verdict;
+                if (!met)
+                {
+                    failures.Add($"{client} / {bug}: expected {expected}, got {report.Verdict}: {report.Evidence}");
+                }
+
+                bugs[bug] = report with { Expected = expected, Met = met };
+            }
+
+            clients.Add(new ClientReport(client, bugs));
+        }
+
+        if (interrupted)
+        {
+            failures.Add("the run was interrupted before every run finished");
+        }
+
+        return new SuiteReport
+        {
+            Seed = seed,
+            Interrupted = interrupted,
+            Shard = shard,
+            WallMs = wall.TotalMilliseconds,
+            Passed = failures.Count == 0,
+            Clients = clients,
+            Runs = runs,
+            ChunkSizes = new ChunkSizes(
+                SizeDistribution.Of(runs.SelectMany(r => r.Chunks.Sent)),
+                SizeDistribution.Of(runs.SelectMany(r => r.Chunks.Received))),
+            ExpectationFailures = failures,
+        };
+    }
+
+    /// <summary>Any run not handled decides not-handled; otherwise any handled run decides handled; otherwise not exercised.</summary>
+    internal static BugReport Aggregate(string bug, IReadOnlyList<RunReport> runs)
+    {
+        var exercised = runs.Where(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != "not-exercised").ToList();
+        var failed = exercised.Where(r => r.Findings[bug].Verdict == "not-handled").ToList();
+        if (failed.Count > 0)
+        {
+            var first = failed[0];
+            return new BugReport("not-handled", $"{failed.Count} of {exercised.Count} runs; first {first.Id}: {first.Findings[bug].Evidence}", null, true, exercised.Count, [.. failed.Select(r => r.Id)]);
+        }
+
+        if (exercised.Count > 0)
+        {
+            var first = exercised[0];
+            return new BugReport("handled", $"all {exercised.Count} runs; e.g. {first.Id}: {first.Findings[bug].Evidence}", null, true, exercised.Count, [.. exercised.Select(r => r.Id)]);
+        }
+
+        return new BugReport("not-exercised", "no run exercised it", null, true, 0, []);
+    }
+
+    /// <summary>Combines shard reports: runs are concatenated (deduplicated by id) and verdicts recomputed.</summary>
+    public static SuiteReport Merge(IReadOnlyList<SuiteReport> shards, IReadOnlyDictionary<string, IReadOnlyDictionary<string, Verdict>>? expectations)
+    {
+        if (shards.Count == 0)
+        {
+            throw new ConfigException("merge: no reports given");
+        }
+
+        int seed = shards[0].Seed;
+        var mismatch = shards.FirstOrDefault(s => s.Seed != seed);
+        if (mismatch is not null)
+        {
+            throw new ConfigException($"merge: reports come from different seeds ({seed} and {mismatch.Seed}); shards of one suite share a seed");
+        }
+
+        var runs = shards.SelectMany(s => s.Runs).GroupBy(r => r.Id).Select(g => g.First()).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var order = shards.SelectMany(s => s.Clients.Select(c => c.Name)).Distinct().ToList();
+
+        // Without the config, the expectations recorded in the shard reports are used.
+        expectations ??= shards.SelectMany(s => s.Clients)
+            .GroupBy(c => c.Name)
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyDictionary<string, Verdict>)g.First().Bugs
+                    .Where(b => b.Value.Expected is not null && VerdictNames.TryParse(b.Value.Expected, out _))
+                    .ToDictionary(b => b.Key, b => { VerdictNames.TryParse(b.Value.Expected!, out var v); return v; }));
+
+        return Build(runs, expectations, order, seed, TimeSpan.FromMilliseconds(shards.Max(s => s.WallMs)), shards.Any(s => s.Interrupted), null);
+    }
+}

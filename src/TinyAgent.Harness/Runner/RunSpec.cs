@@ -1,0 +1,49 @@
+using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Recordings;
+
+namespace TinyAgent.Harness.Runner;
+
+/// <summary>One cell of the matrix: a client, a recording, a scenario, and the seed its faults plan from.</summary>
+/// <param name="Key">URL-safe scenario key on the replay server (unique per run, so attempts are counted per run).</param>
+internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig Client, Recording Recording, ScenarioConfig Scenario, int Seed)
+{
+    /// <summary>
+    /// Builds the matrix in a stable order (scenario, recording, client). The seed depends on the suite seed,
+    /// the recording and the scenario, not the client: every client faces the same plan.
+    /// </summary>
+    public static IReadOnlyList<RunSpec> Matrix(HarnessConfig config, IReadOnlyList<Recording> recordings, IReadOnlyList<ClientConfig> clients, int seed)
+    {
+        var runs = new List<RunSpec>();
+        foreach (var scenario in config.Scenarios)
+        {
+            foreach (var recording in recordings.Where(r => Applies(scenario, r)))
+            {
+                foreach (var client in clients)
+                {
+                    int position = runs.Count;
+                    runs.Add(new RunSpec(
+                        position,
+                        $"{client.Name}/{scenario.Name}/{recording.Name}",
+                        $"r{position:D5}",
+                        client,
+                        recording,
+                        scenario,
+                        StableHash.Of(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), recording.Name, scenario.Name)));
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    private static bool Applies(ScenarioConfig scenario, Recording recording) =>
+        scenario.Recordings is null || scenario.Recordings.Any(glob => GlobMatch(glob, recording.Name) || GlobMatch(glob, Path.GetFileName(recording.Path)));
+
+    /// <summary>Matches <c>*</c> and <c>?</c> against a recording name or file name.</summary>
+    internal static bool GlobMatch(string glob, string name)
+    {
+        string file = Path.GetFileName(glob);
+        string pattern = "^" + System.Text.RegularExpressions.Regex.Escape(file).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
+        return System.Text.RegularExpressions.Regex.IsMatch(name, pattern);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Server;
+
+namespace TinyAgent.Harness.Runner;
+
+/// <summary>The runner's scenarios on the replay server: one key per run, planned on demand per attempt.</summary>
+internal sealed class ScenarioTable : IScenarioSource
+{
+    private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
+
+    public void Bind(string key, Recording recording, IReadOnlyList<IFault> faults, int seed) =>
+        _bindings[key] = new Binding(recording, faults, seed);
+
+    public void Forget(string key) => _bindings.TryRemove(key, out _);
+
+    public int Attempts(string key) => _bindings.TryGetValue(key, out var b) ? b.Attempts : 0;
+
+    public ReplayPlan? LastPlan(string key) => _bindings.TryGetValue(key, out var b) ? b.LastPlan : null;
+
+    public bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan)
+    {
+        if (!_bindings.TryGetValue(scenario, out var binding))
+        {
+            plan = null!;
+            return false;
+        }
+
+        plan = FaultPlanner.Plan(binding.Recording, binding.Faults, attempt, binding.Seed);
+        lock (binding)
+        {
+            binding.Attempts = Math.Max(binding.Attempts, attempt);
+            binding.LastPlan = plan;
+        }
+
+        return true;
+    }
+
+    public Recording? RecordingFor(string scenario) => _bindings.TryGetValue(scenario, out var b) ? b.Recording : null;
+
+    private sealed class Binding(Recording recording, IReadOnlyList<IFault> faults, int seed)
+    {
+        public Recording Recording { get; } = recording;
+        public IReadOnlyList<IFault> Faults { get; } = faults;
+        public int Seed { get; } = seed;
+        public int Attempts { get; set; }
+        public ReplayPlan? LastPlan { get; set; }
+    }
+}

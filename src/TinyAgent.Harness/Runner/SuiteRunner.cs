@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using TinyAgent.Harness.Clients;
+using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Judges;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Server;
+
+namespace TinyAgent.Harness.Runner;
+
+/// <summary>
+/// Runs the matrix against one replay server with bounded concurrency: plan, replay, observe, judge.
+/// Every run has a deadline; a client that ignores it is abandoned and reported hung, and the suite goes on.
+/// Cancelling the token stops starting new runs; finished runs are kept and the result is marked interrupted.
+/// </summary>
+internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
+{
+    private static readonly IReadOnlyList<IJudge> Judges = JudgeCatalog.All;
+
+    public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
+    {
+        long started = time.GetTimestamp();
+        var table = new ScenarioTable();
+        await using var server = await ReplayServer.StartAsync(
+            new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
+            table,
+            time,
+            cancellationToken).ConfigureAwait(false);
+
+        var results = new ConcurrentDictionary<int, RunReport>();
+        int done = 0;
+        bool interrupted = false;
+        try
+        {
+            await Parallel.ForEachAsync(
+                runs,
+                new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
+                async (spec, ct) =>
+                {
+                    var report = await RunOneAsync(server, table, spec, ct).ConfigureAwait(false);
+                    results[spec.Position] = report;
+                    int n = Interlocked.Increment(ref done);
+                    Progress(n, runs.Count, report);
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+
+        if (interactive)
+        {
+            progress.WriteLine();
+        }
+
+        return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
+    }
+
+    private async Task<RunReport> RunOneAsync(ReplayServer server, ScenarioTable table, RunSpec spec, CancellationToken cancellationToken)
+    {
+        table.Bind(spec.Key, spec.Recording, spec.Scenario.Faults, spec.Seed);
+        var client = clients.Create(spec.Client);
+        var context = new ClientRunContext
+        {
+            BaseUrl = server.ScenarioUrl(spec.Key),
+            Consumer = spec.Scenario.Consumer,
+            Timeouts = config.Timeouts,
+            Time = time,
+        };
+
+        var result = await RunGuard.RunAsync(client, context, cancellationToken).ConfigureAwait(false);
+        var evidence = await CollectEvidenceAsync(server, table, spec.Key, cancellationToken).ConfigureAwait(false);
+        var plan = table.LastPlan(spec.Key) ?? FaultPlanner.Plan(spec.Recording, spec.Scenario.Faults, 1, spec.Seed);
+        var observation = new RunObservation
+        {
+            RunId = spec.Id,
+            Client = spec.Client.Name,
+            Recording = spec.Recording.Name,
+            Scenario = spec.Scenario.Name,
+            Faults = spec.Scenario.FaultDescriptions,
+            Consumer = spec.Scenario.Consumer,
+            Timeouts = config.Timeouts,
+            RecordingExpected = spec.Recording.Expected,
+            Plan = plan,
+            Result = result,
+            Server = evidence,
+        };
+
+        var findings = Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
+        table.Forget(spec.Key);
+        return ToReport(spec, observation, findings);
+    }
+
+    /// <summary>Waits (on the server's own completion signals, bounded) until every request of the run has ended.</summary>
+    private async Task<IReadOnlyList<ServerEvidence>> CollectEvidenceAsync(ReplayServer server, ScenarioTable table, string key, CancellationToken cancellationToken)
+    {
+        int attempts = table.Attempts(key);
+        var evidence = new List<ServerEvidence>(attempts);
+        for (int attempt = 1; attempt <= attempts; attempt++)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(config.Timeouts.Deadline + TimeSpan.FromSeconds(3));
+            try
+            {
+                evidence.Add(await server.WaitForCompletionAsync(key, attempt, bound.Token).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var partial = server.EvidenceFor(key).FirstOrDefault(e => e.Attempt == attempt);
+                if (partial is not null)
+                {
+                    evidence.Add(partial);
+                }
+            }
+        }
+
+        return evidence;
+    }
+
+    private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyDictionary<string, RunFinding> findings)
+    {
+        var r = o.Result;
+        return new RunReport
+        {
+            Id = spec.Id,
+            Client = spec.Client.Name,
+            Recording = spec.Recording.Name,
+            Scenario = spec.Scenario.Name,
+            Faults = spec.Scenario.FaultDescriptions,
+            Consumer = spec.Scenario.Consumer.Name,
+            Seed = spec.Seed,
+            Outcome = r.Outcome switch
+            {
+                ClientOutcome.Completed => "completed",
+                ClientOutcome.Failed => "failed",
+                ClientOutcome.GaveUp => "gave-up",
+                ClientOutcome.Hung => "hung",
+                _ => "crashed",
+            },
+            Error = r.Error is null ? null : $"{r.Error.Type}: {r.Error.Message}",
+            StopReason = r.StopReason,
+            TextLength = r.Text.Length,
+            Requests = o.Server.Count,
+            Timings = new RunTimings(r.FirstByteAt?.TotalMilliseconds, r.FirstTextAt?.TotalMilliseconds, r.EndedAt?.TotalMilliseconds),
+            Findings = findings.ToDictionary(kv => kv.Key, kv => new FindingReport(kv.Value.Verdict.ToName(), kv.Value.Evidence), StringComparer.Ordinal),
+            Chunks = new RunChunks(
+                [.. o.Server.SelectMany(e => e.Sent.Select(c => c.Size))],
+                [.. (r.Reads ?? []).Select(x => x.Size)],
+                r.Reads is null ? null : [.. r.Reads.Select(x => Math.Round(x.At.TotalMilliseconds, 2))]),
+            Stdout = r.Stdout,
+            Stderr = r.Stderr,
+        };
+    }
+
+    private void Progress(int done, int total, RunReport report)
+    {
+        bool bad = report.Findings.Values.Any(f => f.Verdict == "not-handled") || report.Outcome is "hung" or "crashed";
+        string line = $"[{done}/{total}] {report.Id}: {report.Outcome}";
+        lock (progress)
+        {
+            if (interactive)
+            {
+                progress.Write($"\r{line,-100}");
+            }
+            else if (bad || done == total || done % 100 == 0)
+            {
+                progress.WriteLine(line + (bad ? " (bug shown)" : ""));
+            }
+        }
+    }
+}
