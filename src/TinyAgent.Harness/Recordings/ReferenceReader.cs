@@ -37,9 +37,15 @@ internal static class ReferenceReader
             using (doc)
             {
                 var root = doc.RootElement;
-                string type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new RecordingFormatException($"event {events} ({item.EventType}): data is a JSON {Kind(root)}, not an object");
+                }
+
+                string type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
                     ? t.GetString()!
                     : item.EventType;
+                var at = new Where(events, type);
                 switch (type)
                 {
                     case "message_start":
@@ -47,13 +53,13 @@ internal static class ReferenceReader
                         break;
                     case "content_block_start":
                         {
-                            int index = root.GetProperty("index").GetInt32();
-                            var block = root.GetProperty("content_block");
-                            string blockType = block.GetProperty("type").GetString() ?? "unknown";
+                            int index = Int(root, "index", at);
+                            var block = Obj(root, "content_block", at);
+                            string blockType = Str(block, "type", at, "content_block.type");
                             var sb = new System.Text.StringBuilder();
-                            if (blockType == "text" && block.TryGetProperty("text", out var initial))
+                            if (blockType == "text" && block.TryGetProperty("text", out _))
                             {
-                                sb.Append(initial.GetString());
+                                sb.Append(Str(block, "text", at, "content_block.text"));
                             }
 
                             blocks[index] = (blockType, sb);
@@ -62,24 +68,24 @@ internal static class ReferenceReader
 
                     case "content_block_delta":
                         {
-                            int index = root.GetProperty("index").GetInt32();
-                            var delta = root.GetProperty("delta");
+                            int index = Int(root, "index", at);
+                            var delta = Obj(root, "delta", at);
                             if (!blocks.TryGetValue(index, out var block))
                             {
                                 throw new RecordingFormatException($"event {events}: content_block_delta for block {index}, which never started");
                             }
 
-                            switch (delta.GetProperty("type").GetString())
+                            switch (Str(delta, "type", at, "delta.type"))
                             {
                                 case "text_delta":
                                     textDeltas++;
-                                    block.Text.Append(delta.GetProperty("text").GetString());
+                                    block.Text.Append(Str(delta, "text", at, "delta.text"));
                                     break;
                                 case "input_json_delta":
-                                    block.Text.Append(delta.GetProperty("partial_json").GetString());
+                                    block.Text.Append(Str(delta, "partial_json", at, "delta.partial_json"));
                                     break;
                                 case "thinking_delta":
-                                    block.Text.Append(delta.GetProperty("thinking").GetString());
+                                    block.Text.Append(Str(delta, "thinking", at, "delta.thinking"));
                                     break;
                                 default:
                                     break; // signature, citations and future delta types carry no text
@@ -89,7 +95,7 @@ internal static class ReferenceReader
                         }
 
                     case "message_delta":
-                        if (root.GetProperty("delta").TryGetProperty("stop_reason", out var sr) && sr.ValueKind == JsonValueKind.String)
+                        if (Obj(root, "delta", at).TryGetProperty("stop_reason", out var sr) && sr.ValueKind == JsonValueKind.String)
                         {
                             stopReason = sr.GetString();
                         }
@@ -99,8 +105,9 @@ internal static class ReferenceReader
                         stop = true;
                         break;
                     case "error":
-                        errorType = root.TryGetProperty("error", out var err) && err.TryGetProperty("type", out var et)
-                            ? et.GetString() ?? "error"
+                        errorType = root.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object
+                            && err.TryGetProperty("type", out var et) && et.ValueKind == JsonValueKind.String
+                            ? et.GetString()!
                             : "error";
                         break;
                     default:
@@ -117,5 +124,60 @@ internal static class ReferenceReader
             errorType,
             textDeltas,
             events);
+    }
+
+    private static int Int(JsonElement obj, string name, Where at)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            throw at.Error($"missing field '{name}'");
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int n) || n < 0)
+        {
+            throw at.Error($"field '{name}' must be a non-negative integer, not a JSON {Kind(value)} ({value.GetRawText()})");
+        }
+
+        return n;
+    }
+
+    private static JsonElement Obj(JsonElement obj, string name, Where at)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            throw at.Error($"missing field '{name}'");
+        }
+
+        return value.ValueKind == JsonValueKind.Object
+            ? value
+            : throw at.Error($"field '{name}' must be an object, not a JSON {Kind(value)}");
+    }
+
+    private static string Str(JsonElement obj, string name, Where at, string path)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            throw at.Error($"missing field '{path}'");
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw at.Error($"field '{path}' must be a string, not a JSON {Kind(value)}");
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
+    /// <summary>Which event a shape error is in, for one-line messages.</summary>
+    private readonly record struct Where(int Event, string Type)
+    {
+        public RecordingFormatException Error(string what) => new($"event {Event} ({Type}): {what}");
     }
 }
