@@ -12,7 +12,8 @@ internal static class FaultPlanner
     /// Applies <paramref name="faults"/> in stage order, then in the order listed (a stable sort), each with
     /// its own random stream from <paramref name="seed"/> and its listed position. With no chunking fault the
     /// body goes out one frame per chunk. A Response-stage fault that answered this attempt (an HTTP error)
-    /// stops the later stages. The plan lists the applied faults' descriptions in the order they ran.
+    /// stops the later stages. The plan lists the faults' descriptions in the order given, then <c>per-frame</c>
+    /// when it was applied by default, so parsing them back and planning again with the same seed gives the same plan.
     /// </summary>
     public static ReplayPlan Plan(Recording recording, IReadOnlyList<IFault> faults, int attempt, int seed)
     {
@@ -22,7 +23,7 @@ internal static class FaultPlanner
             .ToList();
         bool hasChunking = faults.Any(f => f.Stage == FaultStage.Chunking);
         bool chunked = false;
-        var descriptions = new List<string>(ordered.Count + 1);
+        var descriptions = faults.Select(FaultRegistry.Describe).ToList();
         foreach (var (fault, position) in ordered)
         {
             if (plan.IsHttpError && fault.Stage > FaultStage.Response)
@@ -33,18 +34,21 @@ internal static class FaultPlanner
             if (!hasChunking && !chunked && fault.Stage > FaultStage.Chunking)
             {
                 DefaultChunking.Apply(plan);
-                descriptions.Add(FaultRegistry.Describe(DefaultChunking));
                 chunked = true;
             }
 
             plan.ReseedFor(position);
             fault.Apply(plan);
-            descriptions.Add(FaultRegistry.Describe(fault));
         }
 
         if (!hasChunking && !chunked && !plan.IsHttpError)
         {
             DefaultChunking.Apply(plan);
+            chunked = true;
+        }
+
+        if (!hasChunking && chunked)
+        {
             descriptions.Add(FaultRegistry.Describe(DefaultChunking));
         }
 
