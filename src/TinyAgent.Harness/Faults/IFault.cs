@@ -31,6 +31,9 @@ internal interface IFault
 {
     FaultStage Stage { get; }
 
+    /// <summary>The options this fault was made with; the registry describes a fault from its kind and these.</summary>
+    IFaultOptions Options { get; }
+
     /// <summary>Changes <paramref name="plan"/>. Randomness comes only from <see cref="PlanBuilder.Random"/>.</summary>
     void Apply(PlanBuilder plan);
 }

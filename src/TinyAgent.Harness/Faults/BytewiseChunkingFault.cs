@@ -1,0 +1,24 @@
+namespace TinyAgent.Harness.Faults;
+
+/// <summary>Options of <c>bytewise</c> (none).</summary>
+internal sealed record BytewiseChunkingOptions : IFaultOptions
+{
+    public IEnumerable<string> Validate() => [];
+}
+
+/// <summary>Chunking: one byte per chunk, the trickle stream that finds most split-packet bugs. Lossless.</summary>
+[Fault("bytewise", typeof(BytewiseChunkingOptions))]
+internal sealed class BytewiseChunkingFault(BytewiseChunkingOptions options) : IFault
+{
+    public FaultStage Stage => FaultStage.Chunking;
+
+    public IFaultOptions Options => options;
+
+    public void Apply(PlanBuilder plan)
+    {
+        for (int at = 1; at < plan.Body.Length; at++)
+        {
+            plan.AddCut(at);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace TinyAgent.Harness.Faults;
+
+/// <summary>Options of <c>error-event</c>. Give <see cref="AfterEvents"/> or <see cref="AtFraction"/>, not both; neither means half way.</summary>
+internal sealed record ErrorEventOptions : IFaultOptions
+{
+    /// <summary>The error's <c>type</c>. Default <c>overloaded_error</c>.</summary>
+    public string Type { get; init; } = "overloaded_error";
+
+    /// <summary>The error's <c>message</c>. Default <c>Overloaded</c>.</summary>
+    public string Message { get; init; } = "Overloaded";
+
+    /// <summary>Inject after this many events (0: before the first). Clamped to leave the last event out.</summary>
+    public int? AfterEvents { get; init; }
+
+    /// <summary>Inject after this share of the events, 0 to 1. Default 0.5 when <see cref="AfterEvents"/> is not given.</summary>
+    public double? AtFraction { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Type))
+        {
+            yield return "type: must not be empty";
+        }
+
+        if (AfterEvents < 0)
+        {
+            yield return "afterEvents: must not be negative";
+        }
+
+        if (AtFraction is double f && !(f >= 0 && f <= 1))
+        {
+            yield return "atFraction: must be between 0 and 1";
+        }
+
+        if (AfterEvents is not null && AtFraction is not null)
+        {
+            yield return "atFraction: give afterEvents or atFraction, not both";
+        }
+    }
+}
+
+/// <summary>
+/// Content: an <c>event: error</c> frame mid-stream, written in the body's line ending, after which the
+/// stream ends as the API ends it: everything after it is removed (no <c>message_delta</c>, no <c>message_stop</c>).
+/// </summary>
+[Fault("error-event", typeof(ErrorEventOptions))]
+internal sealed class ErrorEventFault(ErrorEventOptions options) : IFault
+{
+    public FaultStage Stage => FaultStage.Content;
+
+    public IFaultOptions Options => options;
+
+    public void Apply(PlanBuilder plan)
+    {
+        byte[] body = plan.Body;
+        var events = SseEdit.EventFrames(body, plan.Layout);
+        int count = options.AfterEvents ?? (int)Math.Round((options.AtFraction ?? 0.5) * events.Count);
+        count = Math.Min(count, Math.Max(0, events.Count - 1));
+        int at = SseEdit.AfterEvents(events, count);
+
+        string json = JsonSerializer.Serialize(new { type = "error", error = new { type = options.Type, message = options.Message } });
+        byte[] frame = SseEdit.Frame("error", json, SseEdit.LineEnding(body, plan.Layout));
+        plan.ReplaceBody(SseEdit.Splice(body, at, frame, resumeAt: null));
+        plan.Facts = plan.Facts with
+        {
+            InjectedErrorType = options.Type,
+            BytesDropped = plan.Facts.BytesDropped + (body.Length - at),
+        };
+    }
+}
