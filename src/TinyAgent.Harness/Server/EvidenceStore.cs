@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Server;
+
+/// <summary>Finished requests' evidence per scenario, and signals for whoever waits on one.</summary>
+internal sealed class EvidenceStore(int limitPerScenario)
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ServerEvidence>> _byScenario = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Scenario, int Attempt), TaskCompletionSource<ServerEvidence>> _waiters = new();
+
+    public event Action<ServerEvidence>? Completed;
+
+    public void Add(ServerEvidence evidence)
+    {
+        var queue = _byScenario.GetOrAdd(evidence.Scenario, static _ => new());
+        queue.Enqueue(evidence);
+        while (queue.Count > limitPerScenario && queue.TryDequeue(out _))
+        {
+        }
+
+        if (_waiters.TryRemove((evidence.Scenario, evidence.Attempt), out var waiter))
+        {
+            waiter.TrySetResult(evidence);
+        }
+
+        Completed?.Invoke(evidence);
+    }
+
+    public IReadOnlyList<ServerEvidence> For(string scenario) =>
+        _byScenario.TryGetValue(scenario, out var queue) ? [.. queue.OrderBy(e => e.Attempt)] : [];
+
+    public async Task<ServerEvidence> WaitAsync(string scenario, int attempt, CancellationToken ct)
+    {
+        var waiter = _waiters.GetOrAdd((scenario, attempt), static _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        // Registered first, looked up second: a request finishing in between is seen by one of the two.
+        var done = Find(scenario, attempt);
+        if (done is not null)
+        {
+            waiter.TrySetResult(done);
+            _waiters.TryRemove(new((scenario, attempt), waiter));
+            return done;
+        }
+
+        return await waiter.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    public void Clear(string scenario)
+    {
+        _byScenario.TryRemove(scenario, out _);
+    }
+
+    private ServerEvidence? Find(string scenario, int attempt) =>
+        _byScenario.TryGetValue(scenario, out var queue) ? queue.FirstOrDefault(e => e.Attempt == attempt) : null;
+}

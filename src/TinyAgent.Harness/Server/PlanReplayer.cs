@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Http;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Replay;
+
+namespace TinyAgent.Harness.Server;
+
+/// <summary>The clock of one request: times are offsets from its arrival; the client's disconnect is stamped when it happens, even while the server is idle.</summary>
+internal sealed class RequestClock : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenRegistration _registration;
+    private long _disconnectedAt;
+
+    public RequestClock(TimeProvider time, long started, CancellationToken requestAborted)
+    {
+        _time = time;
+        Started = started;
+        _registration = requestAborted.UnsafeRegister(static s => ((RequestClock)s!).MarkDisconnected(), this);
+    }
+
+    public long Started { get; }
+
+    public TimeSpan Now => _time.GetElapsedTime(Started);
+
+    public TimeSpan? DisconnectedAt
+    {
+        get
+        {
+            long at = Interlocked.Read(ref _disconnectedAt);
+            return at == 0 ? null : _time.GetElapsedTime(Started, at);
+        }
+    }
+
+    public void Dispose() => _registration.Dispose();
+
+    private void MarkDisconnected() => Interlocked.CompareExchange(ref _disconnectedAt, _time.GetTimestamp(), 0);
+}
+
+/// <summary>
+/// Writes a <see cref="ReplayPlan"/> to a response with full byte control: status and headers from the plan,
+/// then per chunk wait, write, flush; then the planned ending. Adds no bytes of its own except a stall's keepalives.
+/// </summary>
+internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider time)
+{
+    /// <summary>Headers the transport owns; a recording's copy of them would corrupt the framing.</summary>
+    private static readonly HashSet<string> s_transportHeaders = new(["content-length", "transfer-encoding", "connection", "keep-alive", "request-id"], StringComparer.OrdinalIgnoreCase);
+
+    public async Task<(IReadOnlyList<SentChunk> Sent, string Ending)> ReplayAsync(HttpContext context, ReplayPlan plan, RequestClock clock)
+    {
+        var response = context.Response;
+        var ct = context.RequestAborted;
+        var sent = new List<SentChunk>(plan.Chunks.Count);
+        response.StatusCode = plan.Status;
+        foreach (var (name, value) in plan.Headers)
+        {
+            if (!s_transportHeaders.Contains(name))
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+
+        try
+        {
+            if (plan.IsStream)
+            {
+                // The API sends its headers at once and the events later: a delay before the first chunk is time to first event.
+                await response.StartAsync(ct).ConfigureAwait(false);
+            }
+            else if (plan.End == StreamEnd.Complete && plan.Stall is null)
+            {
+                response.ContentLength = plan.Body.Length;
+            }
+
+            long lastWrite = 0;
+            bool previousSeparate = false;
+            foreach (var chunk in plan.Chunks)
+            {
+                var wait = chunk.DelayBefore;
+                if (lastWrite != 0 && (chunk.Separate || previousSeparate) && options.SplitGap > TimeSpan.Zero)
+                {
+                    // Quiet time on both sides of a planned split, so the client's read ends exactly at the cut.
+                    var gap = options.SplitGap - time.GetElapsedTime(lastWrite);
+                    wait = gap > wait ? gap : wait;
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, ct).ConfigureAwait(false);
+                }
+
+                var flush = await response.BodyWriter.WriteAsync(chunk.Data, ct).ConfigureAwait(false);
+                lastWrite = time.GetTimestamp();
+                sent.Add(new SentChunk(chunk.Offset, chunk.Data.Length, time.GetElapsedTime(clock.Started, lastWrite)));
+                previousSeparate = chunk.Separate;
+                if (flush.IsCanceled || flush.IsCompleted)
+                {
+                    return (sent, "client-gone");
+                }
+            }
+
+            if (plan.Stall is { } stall)
+            {
+                return (sent, await StallAsync(context, plan, stall, clock, sent).ConfigureAwait(false));
+            }
+
+            switch (plan.End)
+            {
+                case StreamEnd.Reset:
+                    if (lastWrite != 0 && options.SplitGap > TimeSpan.Zero)
+                    {
+                        // A reset discards what the client has not read yet; let the last chunk land first.
+                        await Task.Delay(options.SplitGap, time, ct).ConfigureAwait(false);
+                    }
+
+                    context.Abort();
+                    return (sent, "reset");
+                case StreamEnd.CleanClose:
+                    await response.CompleteAsync().ConfigureAwait(false);
+                    return (sent, "clean-close");
+                default:
+                    await response.CompleteAsync().ConfigureAwait(false);
+                    return (sent, "complete");
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException || (e is InvalidOperationException && ct.IsCancellationRequested))
+        {
+            return (sent, "client-gone");
+        }
+    }
+
+    private async Task<string> StallAsync(HttpContext context, ReplayPlan plan, StallSpec stall, RequestClock clock, List<SentChunk> sent)
+    {
+        var ct = context.RequestAborted;
+        var giveUpAt = clock.Now + options.StallLimit;
+        while (!ct.IsCancellationRequested)
+        {
+            var left = giveUpAt - clock.Now;
+            if (left <= TimeSpan.Zero)
+            {
+                context.Abort();
+                return "stall-abandoned";
+            }
+
+            var wait = stall.Every is { } every && every > TimeSpan.Zero && every < left ? every : left;
+            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+            if (stall.Every is not null && !stall.Keepalive.IsEmpty && clock.Now < giveUpAt)
+            {
+                await context.Response.BodyWriter.WriteAsync(stall.Keepalive, ct).ConfigureAwait(false);
+
+                // Keepalives are not part of the planned body: they are recorded just past its end.
+                sent.Add(new SentChunk(plan.Body.Length, stall.Keepalive.Length, clock.Now));
+            }
+        }
+
+        return "client-gone";
+    }
+}

@@ -1,0 +1,319 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Replay;
+using WireMock.Logging;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace TinyAgent.Harness.Server;
+
+/// <summary>
+/// The mock Messages endpoint. WireMock.Net hosts it; the Messages routes are answered by a middleware placed
+/// before WireMock's own pipeline, which writes each planned chunk itself (WireMock's response builders cannot
+/// flush per chunk, see a disconnect, or keep up: its matching and request log cost 25-50% of throughput).
+/// Routes: <c>POST /s/{scenario}/v1/messages</c>, and <c>POST /v1/messages</c> for <see cref="ReplayServerOptions.DefaultScenario"/>.
+/// </summary>
+internal sealed class ReplayServer : IAsyncDisposable
+{
+    private const string MessagesPath = "/v1/messages";
+    private const string ScenarioPrefix = "/s/";
+
+    private readonly ReplayServerOptions _options;
+    private readonly IScenarioSource _scenarios;
+    private readonly TimeProvider _time;
+    private readonly RequestValidator _validator;
+    private readonly PlanReplayer _replayer;
+    private readonly HeaderRedactor _redactor;
+    private readonly RequestLog _log;
+    private readonly EvidenceStore _evidence;
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _attempts = new(StringComparer.Ordinal);
+    private WireMockServer? _host;
+    private long _requestCount;
+
+    private ReplayServer(ReplayServerOptions options, IScenarioSource scenarios, TimeProvider time)
+    {
+        _options = options;
+        _scenarios = scenarios;
+        _time = time;
+        _validator = new RequestValidator(options);
+        _replayer = new PlanReplayer(options, time);
+        _redactor = new HeaderRedactor(options.RedactHeaders);
+        _log = new RequestLog(options.RequestLogLimit);
+        _evidence = new EvidenceStore(Math.Max(1, options.EvidenceLimitPerScenario));
+    }
+
+    /// <summary>Base address, e.g. <c>http://127.0.0.1:PORT</c> (no trailing slash).</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Raised when a request to a scenario has finished (completed, reset, abandoned, or the client left).</summary>
+    public event Action<ServerEvidence>? RequestCompleted
+    {
+        add => _evidence.Completed += value;
+        remove => _evidence.Completed -= value;
+    }
+
+    /// <summary>Starts a server. Throws <see cref="ReplayServerException"/> (one-line message) if the address cannot be bound.</summary>
+    public static async Task<ReplayServer> StartAsync(ReplayServerOptions options, IScenarioSource scenarios, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IPAddress.TryParse(options.Host, out var address))
+        {
+            throw new ReplayServerException($"Server host '{options.Host}' is not an IP address (use 127.0.0.1).");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ReplayServerException($"Server port {options.Port} is out of range (0-65535; 0 picks a free port).");
+        }
+
+        if (!IPAddress.IsLoopback(address))
+        {
+            await options.Warnings.WriteLineAsync($"warning: the replay server listens on {options.Host}, reachable from other machines; it serves recordings to anyone who connects.").ConfigureAwait(false);
+        }
+
+        var server = new ReplayServer(options, scenarios, time);
+        string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        int port = options.Port == 0 ? FreePort(address) : options.Port;
+        var settings = new WireMockServerSettings
+        {
+            Urls = [$"http://{host}:{port}"],
+            StartAdminInterface = false,
+            ReadStaticMappings = false,
+            WatchStaticMappings = false,
+            MaxRequestLogCount = 1,
+            Logger = new WireMockNullLogger(),
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(_ => server.HandleAsync),
+        };
+
+        try
+        {
+            server._host = await Task.Run(() => WireMockServer.Start(settings), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ReplayServerException(IsAddressInUse(e)
+                ? $"Port {port} on {options.Host} is already in use; choose another port, or 0 for a free one."
+                : $"The replay server could not listen on {host}:{port}: {FirstLine(e)}", e);
+        }
+
+        server.BaseUrl = new Uri($"http://{host}:{port}");
+        return server;
+    }
+
+    /// <summary>The base URL a client uses for one scenario: it POSTs to <c>{ScenarioUrl}/v1/messages</c>.</summary>
+    public Uri ScenarioUrl(string scenario) => new($"{BaseUrl}s/{Uri.EscapeDataString(scenario)}");
+
+    /// <summary>Evidence of the finished requests to a scenario, by attempt (bounded by <see cref="ReplayServerOptions.EvidenceLimitPerScenario"/>).</summary>
+    public IReadOnlyList<ServerEvidence> EvidenceFor(string scenario) => _evidence.For(scenario);
+
+    /// <summary>Completes when the <paramref name="attempt"/>-th request to <paramref name="scenario"/> has finished.</summary>
+    public Task<ServerEvidence> WaitForCompletionAsync(string scenario, int attempt, CancellationToken ct) => _evidence.WaitAsync(scenario, attempt, ct);
+
+    /// <summary>The request log, newest last, with secret headers redacted.</summary>
+    public IReadOnlyList<RequestLogEntry> RequestLog => _log.Snapshot();
+
+    /// <summary>Requests counted so far for a scenario (the next one is attempt <c>count + 1</c>).</summary>
+    public int AttemptsOf(string scenario) => _attempts.TryGetValue(scenario, out var box) ? Volatile.Read(ref box.Value) : 0;
+
+    /// <summary>Forgets a scenario's attempts and evidence, so the next request is attempt 1 again.</summary>
+    public void Reset(string scenario)
+    {
+        _attempts.TryRemove(scenario, out _);
+        _evidence.Clear(scenario);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is { } host)
+        {
+            _host = null;
+            await Task.Run(host.Stop).ConfigureAwait(false);
+            host.Dispose();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        long started = _time.GetTimestamp();
+        string requestId = $"req_{Interlocked.Increment(ref _requestCount):D12}";
+        var request = context.Request;
+        context.Response.Headers["request-id"] = requestId;
+        string? scenario = null;
+        int attempt = 0;
+        string? errorType = null;
+        try
+        {
+            var error = Route(request, out scenario) ?? _validator.CheckHeaders(request);
+            MessagesRequest parsed = default;
+            if (error is null)
+            {
+                (parsed, error) = await _validator.ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (error is null)
+            {
+                attempt = Interlocked.Increment(ref _attempts.GetOrAdd(scenario!, static _ => new StrongBox<int>()).Value);
+                if (!_scenarios.TryGetPlan(scenario!, attempt, out var plan))
+                {
+                    error = ApiError.NotFound($"Scenario '{scenario}' has no plan for attempt {attempt}.");
+                }
+                else
+                {
+                    await ReplayAsync(context, plan, parsed, scenario!, attempt, requestId, started).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            errorType = error.Type;
+            await WriteErrorAsync(context, error, requestId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            errorType = "client-gone"; // the client left before the request was answered
+        }
+        finally
+        {
+            _log.Add(new RequestLogEntry(requestId, request.Method, request.Path.Value ?? "", _redactor.Redact(request.Headers), context.Response.StatusCode, errorType, scenario, attempt));
+        }
+    }
+
+    private ApiError? Route(HttpRequest request, out string? scenario)
+    {
+        string path = request.Path.Value ?? "";
+        scenario = null;
+        if (path == MessagesPath)
+        {
+            scenario = _options.DefaultScenario;
+            if (scenario is null)
+            {
+                return ApiError.NotFound($"No default scenario: POST {ScenarioPrefix}{{scenario}}{MessagesPath}.");
+            }
+        }
+        else if (path.StartsWith(ScenarioPrefix, StringComparison.Ordinal) && path.EndsWith(MessagesPath, StringComparison.Ordinal)
+            && path.Length > ScenarioPrefix.Length + MessagesPath.Length
+            && path.IndexOf('/', ScenarioPrefix.Length) == path.Length - MessagesPath.Length)
+        {
+            scenario = path[ScenarioPrefix.Length..^MessagesPath.Length];
+        }
+        else
+        {
+            return ApiError.NotFound($"Unknown path '{path}': POST {ScenarioPrefix}{{scenario}}{MessagesPath}.");
+        }
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return ApiError.MethodNotAllowed($"Method {request.Method} is not allowed on {path}; use POST.");
+        }
+
+        return _scenarios.Contains(scenario) ? null : ApiError.NotFound($"Unknown scenario '{scenario}'.");
+    }
+
+    private async Task<int> ReplayAsync(HttpContext context, ReplayPlan plan, MessagesRequest parsed, string scenario, int attempt, string requestId, long started)
+    {
+        using var clock = new RequestClock(_time, started, context.RequestAborted);
+        IReadOnlyList<SentChunk> sent;
+        string ending;
+        int status = plan.Status;
+        if (parsed.Stream || !plan.IsStream)
+        {
+            (sent, ending) = await _replayer.ReplayAsync(context, plan, clock).ConfigureAwait(false);
+        }
+        else
+        {
+            (sent, ending, status) = await ReplyWholeAsync(context, plan, scenario, requestId, clock).ConfigureAwait(false);
+        }
+
+        _evidence.Add(new ServerEvidence
+        {
+            RequestId = requestId,
+            Scenario = scenario,
+            Attempt = attempt,
+            Status = status,
+            StartedTimestamp = started,
+            Sent = sent,
+            ClientDisconnectedAt = clock.DisconnectedAt,
+            EndedAt = clock.Now,
+            Ending = ending,
+            FrameEnds = parsed.Stream ? plan.FrameEnds : [],
+        });
+        return status;
+    }
+
+    /// <summary><c>"stream": false</c>: the whole message at once, after the plan's total delay (so time to first token compares fairly).</summary>
+    private async Task<(IReadOnlyList<SentChunk>, string, int)> ReplyWholeAsync(HttpContext context, ReplayPlan plan, string scenario, string requestId, RequestClock clock)
+    {
+        var ct = context.RequestAborted;
+        var assembled = MessageAssembler.Assemble(_scenarios.MessageSourceFor(scenario, plan));
+        var total = plan.Chunks.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.DelayBefore);
+        try
+        {
+            if (total > TimeSpan.Zero)
+            {
+                await Task.Delay(total, _time, ct).ConfigureAwait(false);
+            }
+
+            if (assembled.Message is null)
+            {
+                var error = new ApiError(ApiError.StatusFor(assembled.ErrorType!), assembled.ErrorType!, assembled.ErrorMessage ?? "");
+                int size = await WriteErrorAsync(context, error, requestId).ConfigureAwait(false);
+                return ([new SentChunk(0, size, clock.Now)], "complete", error.Status);
+            }
+
+            byte[] json = assembled.ToJson();
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = json.Length;
+            await context.Response.Body.WriteAsync(json, ct).ConfigureAwait(false);
+            return ([new SentChunk(0, json.Length, clock.Now)], "complete", StatusCodes.Status200OK);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return ([], "client-gone", StatusCodes.Status200OK);
+        }
+    }
+
+    private static async Task<int> WriteErrorAsync(HttpContext context, ApiError error, string requestId)
+    {
+        byte[] json = error.ToJson(requestId);
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        if (error.Status == StatusCodes.Status405MethodNotAllowed)
+        {
+            response.Headers.Allow = "POST";
+        }
+
+        await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        return json.Length;
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+                || current.GetType().Name == "AddressInUseException"
+                || current.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
+}
