@@ -41,4 +41,7 @@ internal sealed record RunObservation
 
     /// <summary>One entry per request the client made, in order (retries make several).</summary>
     public required IReadOnlyList<ServerEvidence> Server { get; init; }
+
+    /// <summary>Ticks per second of the <see cref="TimeProvider"/> whose timestamps the client and server recorded.</summary>
+    public long TimestampFrequency { get; init; } = TimeProvider.System.TimestampFrequency;
 }

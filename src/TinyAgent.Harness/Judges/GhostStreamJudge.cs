@@ -1,0 +1,94 @@
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Judges;
+
+/// <summary>
+/// ghost-stream: when the consumer gives up after N text deltas while the stream has more to send, the server
+/// must see the connection closed within <see cref="RunTimeouts.GhostBound"/> of the give-up.
+/// </summary>
+internal sealed class GhostStreamJudge : IJudge
+{
+    public string Bug => Bugs.GhostStream;
+
+    public RunFinding Judge(RunObservation run)
+    {
+        if (run.Consumer.GiveUpAfterDeltas is not int n)
+        {
+            return RunFinding.NotExercised(Bug, "the consumer reads everything");
+        }
+
+        if (!run.Plan.IsStream || run.Plan.Facts.HttpErrorStatus is not null)
+        {
+            return RunFinding.NotExercised(Bug, "the answer was an HTTP error, not a stream");
+        }
+
+        if (RunFacts.StreamRequest(run) is not ServerEvidence server)
+        {
+            return RunFinding.NotExercised(Bug, "no request reached the server");
+        }
+
+        int? deltaEnd = RunFacts.EndOfNthTextDelta(run.Plan.Body, n);
+        if (deltaEnd is not int end || (end >= run.Plan.Body.Length && !run.Plan.Facts.Stalls))
+        {
+            return RunFinding.NotExercised(Bug, $"the stream has nothing left to send after text delta {n}");
+        }
+
+        TimeSpan? giveUp = GiveUpMoment(run, server, end);
+        if (giveUp is not TimeSpan g)
+        {
+            return run.Result.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed
+                ? new(Bug, Verdict.NotHandled, $"the client {Outcome(run)} before giving up")
+                : RunFinding.NotExercised(Bug, $"text delta {n} never reached the client");
+        }
+
+        long bytesAfter = server.BytesSentAfter(g);
+        int eventsAfter = server.EventsSentAfter(g);
+        string sent = $"{bytesAfter} bytes and {eventsAfter} events sent after the give-up";
+        if (server.ClientDisconnectedAt is not TimeSpan closed)
+        {
+            if (server.EndedAt is TimeSpan ended && ended - g <= run.Timeouts.GhostBound &&
+                run.Result.Outcome is not (ClientOutcome.Hung or ClientOutcome.Crashed))
+            {
+                return RunFinding.NotExercised(Bug, $"the stream ended on its own {RunClock.Ms(ended - g)} after the give-up, within the bound");
+            }
+
+            return new(Bug, Verdict.NotHandled, $"after giving up at {n} deltas: disconnect never seen, the stream ran to its end ({server.Ending}); {sent}");
+        }
+
+        var late = closed - g;
+        string measured = $"after giving up at {n} deltas: server saw the disconnect {RunClock.Ms(late < TimeSpan.Zero ? TimeSpan.Zero : late)} later (bound {RunClock.Ms(run.Timeouts.GhostBound)}); {sent}";
+        if (run.Result.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed)
+        {
+            return new(Bug, Verdict.NotHandled, $"the client {Outcome(run)}; {measured}");
+        }
+
+        return late <= run.Timeouts.GhostBound
+            ? new(Bug, Verdict.Handled, measured)
+            : new(Bug, Verdict.NotHandled, measured);
+    }
+
+    /// <summary>
+    /// On the server's clock: the client's own GaveUpAt when it reports one, else when the server sent the byte
+    /// that completed the N-th text delta (exec clients cannot report the moment).
+    /// </summary>
+    internal static TimeSpan? GiveUpMoment(RunObservation run, ServerEvidence server, int deltaEnd)
+    {
+        if (run.Result.GaveUpAt is TimeSpan clientMoment)
+        {
+            return RunClock.ClientToServer(run, server, clientMoment);
+        }
+
+        foreach (var chunk in server.Sent)
+        {
+            if (chunk.Offset < deltaEnd && deltaEnd <= chunk.Offset + chunk.Size)
+            {
+                return chunk.At;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Outcome(RunObservation run) =>
+        run.Result.Outcome == ClientOutcome.Hung ? "hung until the deadline" : $"crashed ({run.Result.Error?.Message ?? "no result"})";
+}
