@@ -13,7 +13,7 @@ internal sealed class WireRequest
     public bool? Stream { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 internal sealed record WireInputMessage(string Role, string Content);
