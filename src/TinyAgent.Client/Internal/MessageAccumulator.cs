@@ -1,0 +1,536 @@
+using System.Text;
+using System.Text.Json;
+
+namespace TinyAgent.Client.Internal;
+
+/// <summary>
+/// Turns each SSE item (event name + UTF-8 data) into state, and into a typed event only when someone enumerates.
+/// Text deltas are copied (unescaped) from the data bytes into pooled buffers and decoded once per block,
+/// so the accumulate-only path allocates nothing per delta.
+/// </summary>
+internal sealed class MessageAccumulator : IDisposable
+{
+    private static readonly MessageStopEvent StopEvent = new();
+    private readonly List<BlockState?> _blocks = [];
+    private readonly Action _onContent;
+    private string? _id;
+    private string? _model;
+    private string? _role;
+    private Usage _usage = new(0, 0);
+    private string? _stopReason;
+    private string? _stopSequence;
+
+    public MessageAccumulator(Action onContent) => _onContent = onContent;
+
+    /// <summary>When false, <see cref="Parse"/> only accumulates and returns null.</summary>
+    public bool Materialize { get; set; }
+
+    public string? RequestId { get; set; }
+
+    public bool Started { get; private set; }
+
+    public bool Stopped { get; private set; }
+
+    public long EventCount { get; private set; }
+
+    public long IgnoredEventCount { get; private set; }
+
+    public StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data)
+    {
+        EventCount++;
+        try
+        {
+            return Dispatch(eventType, data);
+        }
+        catch (JsonException ex)
+        {
+            throw new StreamProtocolException(
+                $"Invalid JSON in the data of event #{EventCount} ('{eventType}') at byte {ex.BytePositionInLine}: {ex.Message}", ex)
+            { RequestId = RequestId, PartialMessage = Snapshot() };
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetInt32/GetString on a token of the wrong kind.
+            throw new StreamProtocolException($"Unexpected JSON shape in the data of event #{EventCount} ('{eventType}'): {ex.Message}", ex)
+            { RequestId = RequestId, PartialMessage = Snapshot() };
+        }
+    }
+
+    private StreamEvent? Dispatch(string eventType, ReadOnlySpan<byte> data)
+    {
+        switch (eventType)
+        {
+            case "content_block_delta":
+                return OnDelta(data);
+            case "ping":
+                IgnoredEventCount++;
+                return null;
+            case "message_start":
+                return OnMessageStart(data);
+            case "content_block_start":
+                return OnBlockStart(data);
+            case "content_block_stop":
+                return OnBlockStop(data);
+            case "message_delta":
+                return OnMessageDelta(data);
+            case "message_stop":
+                RequireStarted(eventType);
+                Stopped = true;
+                _onContent();
+                return Materialize ? StopEvent : null;
+            case "error":
+                throw OnError(data);
+            case "message":
+                // No "event:" line: the JSON's own type names the event.
+                var type = ReadType(data);
+                if (type is null or "message")
+                {
+                    IgnoredEventCount++;
+                    return null;
+                }
+                EventCount--;
+                return Parse(type, data);
+            default:
+                IgnoredEventCount++;
+                _onContent();
+                return null;
+        }
+    }
+
+    private void RequireStarted(string eventType)
+    {
+        if (!Started)
+            throw Protocol($"'{eventType}' arrived before message_start (event #{EventCount})");
+    }
+
+    private StreamProtocolException Protocol(string message) =>
+        new(message) { RequestId = RequestId, PartialMessage = Snapshot() };
+
+    private static string? ReadType(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("data is not a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            reader.Read();
+            if (isType && reader.TokenType == JsonTokenType.String)
+                return reader.GetString();
+            reader.Skip();
+        }
+        return null;
+    }
+
+    private StreamEvent? OnMessageStart(ReadOnlySpan<byte> data)
+    {
+        if (Started)
+            throw Protocol($"a second message_start arrived (event #{EventCount})");
+        var start = JsonSerializer.Deserialize(data, WireJsonContext.Default.WireMessageStart);
+        var message = start?.Message ?? throw Protocol($"message_start without a message object (event #{EventCount})");
+        _id = message.Id ?? "";
+        _model = message.Model ?? "";
+        _role = message.Role ?? "assistant";
+        _usage = MergeUsage(_usage, message.Usage);
+        _stopReason = message.StopReason;
+        _stopSequence = message.StopSequence;
+        Started = true;
+        _onContent();
+        return Materialize ? new MessageStartEvent(Snapshot()!) : null;
+    }
+
+    private StreamEvent? OnMessageDelta(ReadOnlySpan<byte> data)
+    {
+        RequireStarted("message_delta");
+        var delta = JsonSerializer.Deserialize(data, WireJsonContext.Default.WireMessageDelta);
+        if (delta?.Delta is { } d)
+        {
+            _stopReason = d.StopReason ?? _stopReason;
+            _stopSequence = d.StopSequence ?? _stopSequence;
+        }
+        _usage = MergeUsage(_usage, delta?.Usage);
+        _onContent();
+        return Materialize ? new MessageDeltaEvent(_stopReason, _stopSequence, _usage) : null;
+    }
+
+    private StreamErrorException OnError(ReadOnlySpan<byte> data)
+    {
+        var envelope = JsonSerializer.Deserialize(data, WireJsonContext.Default.WireErrorEnvelope);
+        return new StreamErrorException(envelope?.Error?.Type ?? "unknown_error", envelope?.Error?.Message ?? "(no message)")
+        {
+            RequestId = envelope?.RequestId ?? RequestId,
+            PartialMessage = Snapshot(),
+        };
+    }
+
+    private StreamEvent? OnBlockStart(ReadOnlySpan<byte> data)
+    {
+        RequireStarted("content_block_start");
+        var reader = new Utf8JsonReader(data);
+        var index = -1;
+        JsonElement? block = null;
+        ReadObjectStart(ref reader);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("content_block"u8))
+            {
+                reader.Read();
+                block = JsonElement.ParseValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (index < 0 || block is not { ValueKind: JsonValueKind.Object } json)
+            throw Protocol($"content_block_start without index or content_block (event #{EventCount})");
+        while (_blocks.Count <= index)
+            _blocks.Add(null);
+        if (_blocks[index] is not null)
+            throw Protocol($"content_block_start for block {index}, which had already started (event #{EventCount})");
+        var state = BlockState.Start(json);
+        _blocks[index] = state;
+        _onContent();
+        return Materialize ? new ContentBlockStartEvent(index, state.Build(final: false)) : null;
+    }
+
+    private StreamEvent? OnBlockStop(ReadOnlySpan<byte> data)
+    {
+        RequireStarted("content_block_stop");
+        var index = ReadIndex(data);
+        var state = GetBlock(index, "content_block_stop");
+        state.Stopped = true;
+        try
+        {
+            state.Final = state.Build(final: true);
+        }
+        catch (JsonException ex)
+        {
+            throw new StreamProtocolException($"Block {index}'s tool input is not valid JSON once complete: {ex.Message}", ex)
+            { RequestId = RequestId, PartialMessage = Snapshot() };
+        }
+        state.ReleaseBuffers();
+        _onContent();
+        return Materialize ? new ContentBlockStopEvent(index, state.Final) : null;
+    }
+
+    private BlockState GetBlock(int index, string eventType)
+    {
+        var state = index >= 0 && index < _blocks.Count ? _blocks[index] : null;
+        if (state is null)
+            throw Protocol($"'{eventType}' for block {index}, which never started (event #{EventCount})");
+        if (state.Stopped)
+            throw Protocol($"'{eventType}' for block {index}, which had already stopped (event #{EventCount})");
+        return state;
+    }
+
+    private static int ReadIndex(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        ReadObjectStart(ref reader);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIndex = reader.ValueTextEquals("index"u8);
+            reader.Read();
+            if (isIndex)
+                return reader.GetInt32();
+            reader.Skip();
+        }
+        return -1;
+    }
+
+    private static void ReadObjectStart(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("data is not a JSON object");
+    }
+
+    private enum DeltaKind { Unknown, Text, InputJson, Thinking, Signature, Citations }
+
+    private StreamEvent? OnDelta(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        var index = -1;
+        var kind = DeltaKind.Unknown;
+        var valueField = DeltaKind.Unknown;
+        int valueStart = 0, valueLength = 0;
+        var escaped = false;
+        JsonElement citation = default;
+        ReadObjectStart(ref reader);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("delta"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                    throw new JsonException("delta is not an object");
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var field = FieldOf(ref reader);
+                    reader.Read();
+                    if (field == DeltaKind.Unknown && reader.TokenType == JsonTokenType.String && IsTypeProperty)
+                    {
+                        kind = KindOf(ref reader);
+                    }
+                    else if (field is DeltaKind.Text or DeltaKind.InputJson or DeltaKind.Thinking or DeltaKind.Signature
+                             && reader.TokenType == JsonTokenType.String)
+                    {
+                        valueField = field;
+                        valueStart = (int)reader.TokenStartIndex + 1;
+                        valueLength = reader.ValueSpan.Length;
+                        escaped = reader.ValueIsEscaped;
+                    }
+                    else if (field == DeltaKind.Citations)
+                    {
+                        valueField = field;
+                        citation = JsonElement.ParseValue(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        RequireStarted("content_block_delta");
+        if (index < 0)
+            throw Protocol($"content_block_delta without an index (event #{EventCount})");
+        var state = GetBlock(index, "content_block_delta");
+        if (kind == DeltaKind.Unknown)
+        {
+            IgnoredEventCount++;
+            _onContent();
+            return null;
+        }
+        if (valueField != kind)
+            throw Protocol($"{DeltaName(kind)} for block {index} lacks its value field (event #{EventCount})");
+        if (!state.Accepts(kind))
+            throw Protocol($"{DeltaName(kind)} for block {index}, a '{state.Type}' block (event #{EventCount})");
+        _onContent();
+        if (kind == DeltaKind.Citations)
+        {
+            (state.Citations ??= []).Add(citation);
+            return Materialize ? new CitationsDeltaEvent(index, citation) : null;
+        }
+        var target = kind == DeltaKind.Signature ? state.Signature : state.Main;
+        var value = data.Slice(valueStart, valueLength);
+        if (!escaped)
+        {
+            target.Append(value);
+        }
+        else
+        {
+            var valueReader = new Utf8JsonReader(data.Slice(valueStart - 1, valueLength + 2));
+            valueReader.Read();
+            target.Advance(valueReader.CopyString(target.GetSpan(valueLength)));
+        }
+        if (kind == DeltaKind.InputJson)
+            state.HasInputDeltas = true;
+        if (!Materialize)
+            return null;
+        var text = escaped ? DecodeEscaped(data.Slice(valueStart - 1, valueLength + 2)) : Encoding.UTF8.GetString(value);
+        return kind switch
+        {
+            DeltaKind.Text => new TextDeltaEvent(index, text),
+            DeltaKind.InputJson => new InputJsonDeltaEvent(index, text),
+            DeltaKind.Thinking => new ThinkingDeltaEvent(index, text),
+            _ => new SignatureDeltaEvent(index, text),
+        };
+    }
+
+    // Set by FieldOf for the "type" property: a reader cannot be compared twice after Read().
+    private bool IsTypeProperty { get; set; }
+
+    private DeltaKind FieldOf(ref Utf8JsonReader reader)
+    {
+        IsTypeProperty = false;
+        if (reader.ValueTextEquals("type"u8))
+        {
+            IsTypeProperty = true;
+            return DeltaKind.Unknown;
+        }
+        if (reader.ValueTextEquals("text"u8))
+            return DeltaKind.Text;
+        if (reader.ValueTextEquals("partial_json"u8))
+            return DeltaKind.InputJson;
+        if (reader.ValueTextEquals("thinking"u8))
+            return DeltaKind.Thinking;
+        if (reader.ValueTextEquals("signature"u8))
+            return DeltaKind.Signature;
+        return reader.ValueTextEquals("citation"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
+    }
+
+    private static DeltaKind KindOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("text_delta"u8))
+            return DeltaKind.Text;
+        if (reader.ValueTextEquals("input_json_delta"u8))
+            return DeltaKind.InputJson;
+        if (reader.ValueTextEquals("thinking_delta"u8))
+            return DeltaKind.Thinking;
+        if (reader.ValueTextEquals("signature_delta"u8))
+            return DeltaKind.Signature;
+        return reader.ValueTextEquals("citations_delta"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
+    }
+
+    private static string DeltaName(DeltaKind kind) => kind switch
+    {
+        DeltaKind.Text => "text_delta",
+        DeltaKind.InputJson => "input_json_delta",
+        DeltaKind.Thinking => "thinking_delta",
+        DeltaKind.Signature => "signature_delta",
+        _ => "citations_delta",
+    };
+
+    private static string DecodeEscaped(ReadOnlySpan<byte> quoted)
+    {
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString() ?? "";
+    }
+
+    private static Usage MergeUsage(Usage current, WireUsage? wire) => wire is null
+        ? current
+        : new Usage(
+            wire.InputTokens ?? current.InputTokens,
+            wire.OutputTokens ?? current.OutputTokens,
+            wire.CacheCreationInputTokens ?? current.CacheCreationInputTokens,
+            wire.CacheReadInputTokens ?? current.CacheReadInputTokens,
+            wire.ServiceTier ?? current.ServiceTier);
+
+    /// <summary>The message so far (null before message_start).</summary>
+    public Message? Snapshot()
+    {
+        if (!Started)
+            return null;
+        var content = new List<ContentBlock>(_blocks.Count);
+        foreach (var block in _blocks)
+        {
+            if (block is null)
+                continue;
+            if (block.Final is { } final)
+            {
+                content.Add(final);
+                continue;
+            }
+            try
+            {
+                content.Add(block.Build(final: false));
+            }
+            catch (JsonException)
+            {
+                content.Add(new RawContentBlock(block.Type, block.StartJson));
+            }
+        }
+        return new Message
+        {
+            Id = _id ?? "",
+            Model = _model ?? "",
+            Role = _role ?? "assistant",
+            Content = content,
+            StopReason = _stopReason,
+            StopSequence = _stopSequence,
+            Usage = _usage,
+            RequestId = RequestId,
+            IsComplete = Stopped,
+        };
+    }
+
+    public void Dispose()
+    {
+        foreach (var block in _blocks)
+            block?.ReleaseBuffers();
+    }
+
+    /// <summary>Converts one whole content block (non-streaming replies) to its typed form.</summary>
+    public static ContentBlock BlockFromJson(JsonElement json) => BlockState.Start(json).Build(final: true);
+
+    private sealed class BlockState
+    {
+        public required string Type { get; init; }
+        public required JsonElement StartJson { get; init; }
+        public PooledBuffer Main { get; } = new();
+        public PooledBuffer Signature { get; } = new();
+        public List<JsonElement>? Citations { get; set; }
+        public bool HasInputDeltas { get; set; }
+        public bool Stopped { get; set; }
+        public ContentBlock? Final { get; set; }
+
+        public static BlockState Start(JsonElement json)
+        {
+            var type = json.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "unknown";
+            var state = new BlockState { Type = type, StartJson = json };
+            switch (type)
+            {
+                case "text":
+                    state.Main.Append(StringProperty(json, "text"));
+                    if (json.TryGetProperty("citations", out var c) && c.ValueKind == JsonValueKind.Array)
+                        state.Citations = [.. c.EnumerateArray()];
+                    break;
+                case "thinking":
+                    state.Main.Append(StringProperty(json, "thinking"));
+                    state.Signature.Append(StringProperty(json, "signature"));
+                    break;
+            }
+            return state;
+        }
+
+        public bool Accepts(DeltaKind kind) => (Type, kind) switch
+        {
+            ("text", DeltaKind.Text or DeltaKind.Citations) => true,
+            ("tool_use" or "server_tool_use", DeltaKind.InputJson) => true,
+            ("thinking", DeltaKind.Thinking or DeltaKind.Signature) => true,
+            _ => false,
+        };
+
+        public ContentBlock Build(bool final)
+        {
+            switch (Type)
+            {
+                case "text":
+                    return new TextBlock(Main.ToString(), Citations is null ? null : [.. Citations]);
+                case "thinking":
+                    return new ThinkingBlock(Main.ToString(), Signature.ToString());
+                case "redacted_thinking":
+                    return new RedactedThinkingBlock(StringProperty(StartJson, "data"));
+                case "tool_use" or "server_tool_use":
+                    var raw = HasInputDeltas
+                        ? Main.ToString()
+                        : StartJson.TryGetProperty("input", out var input) ? input.GetRawText() : "";
+                    var parsed = default(JsonElement);
+                    if (final || !HasInputDeltas)
+                        parsed = string.IsNullOrWhiteSpace(raw) ? EmptyObject() : JsonElement.Parse(raw);
+                    return new ToolUseBlock(Type, StringProperty(StartJson, "id"), StringProperty(StartJson, "name"), parsed, raw);
+                default:
+                    return new RawContentBlock(Type, StartJson);
+            }
+        }
+
+        public void ReleaseBuffers()
+        {
+            Main.Dispose();
+            Signature.Dispose();
+        }
+
+        private static JsonElement EmptyObject() => JsonElement.Parse("{}");
+
+        private static string StringProperty(JsonElement json, string name) =>
+            json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+    }
+}

@@ -1,0 +1,44 @@
+namespace TinyAgent.Client.Internal;
+
+/// <summary>
+/// Deadlines for one call. Idle time is counted only while a read waits on the network, so a slow consumer
+/// never looks like a stalled server; with IdleRequiresContent the waits add up until a non-ping event arrives.
+/// </summary>
+internal sealed class ReadClock(MessagesClientOptions options)
+{
+    private readonly TimeProvider _time = options.TimeProvider;
+    private readonly long _start = options.TimeProvider.GetTimestamp();
+    private TimeSpan _idleWaited;
+
+    public TimeProvider Time => _time;
+
+    public TimeSpan TotalRemaining => options.TotalTimeout - _time.GetElapsedTime(_start);
+
+    public (TimeSpan Timeout, TimeoutPhase Phase) ForFirstByte()
+    {
+        var total = TotalRemaining;
+        return options.FirstByteTimeout <= total ? (options.FirstByteTimeout, TimeoutPhase.FirstByte) : (total, TimeoutPhase.Total);
+    }
+
+    public (TimeSpan Timeout, TimeoutPhase Phase) ForNextRead()
+    {
+        var idle = options.IdleRequiresContent ? options.IdleTimeout - _idleWaited : options.IdleTimeout;
+        var total = TotalRemaining;
+        return idle <= total ? (idle, TimeoutPhase.Idle) : (total, TimeoutPhase.Total);
+    }
+
+    public void AfterRead(TimeSpan waited)
+    {
+        if (options.IdleRequiresContent)
+            _idleWaited += waited;
+    }
+
+    public void OnContent() => _idleWaited = TimeSpan.Zero;
+
+    public static StreamTimeoutException TimeoutError(TimeoutPhase phase, TimeSpan limit, Exception? inner = null) => phase switch
+    {
+        TimeoutPhase.FirstByte => new StreamTimeoutException(phase, $"No response body byte within the first-byte timeout ({limit.TotalMilliseconds:0} ms).", inner),
+        TimeoutPhase.Idle => new StreamTimeoutException(phase, $"Stream stalled: no progress within the idle timeout ({limit.TotalMilliseconds:0} ms).", inner),
+        _ => new StreamTimeoutException(phase, $"The call exceeded the total timeout ({limit.TotalMilliseconds:0} ms).", inner),
+    };
+}
