@@ -18,16 +18,14 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         {
             foreach (string pattern in recordingOverrides)
             {
-                var found = LoadPattern(pattern, context.WorkingDirectory, root: null);
-                recordings.AddRange(found.Count > 0 ? found : throw new ConfigException($"--recording: '{pattern}' matches no .sse file"));
+                recordings.AddRange(LoadPattern(pattern, context.WorkingDirectory, root: null, "--recording: "));
             }
         }
         else
         {
             for (int i = 0; i < config.Recordings.Count; i++)
             {
-                var found = LoadPattern(config.Recordings[i], config.BaseDirectory, root: config.BaseDirectory);
-                recordings.AddRange(found.Count > 0 ? found : throw new ConfigException($"{config.File}: recordings[{i}]: '{config.Recordings[i]}' matches no .sse file"));
+                recordings.AddRange(LoadPattern(config.Recordings[i], config.BaseDirectory, root: config.BaseDirectory, $"{config.File}: recordings[{i}]: "));
             }
         }
 
@@ -48,17 +46,18 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         return new SuiteInputs(config, recordings);
     }
 
-    private static IReadOnlyList<Recording> LoadPattern(string pattern, string baseDirectory, string? root)
+    private static IReadOnlyList<Recording> LoadPattern(string pattern, string baseDirectory, string? root, string where)
     {
         try
         {
+            // Config globs must stay inside the config's folder; a path given on the command line is the user's explicit choice.
             return pattern.Contains('*') || pattern.Contains('?')
-                ? RecordingLoader.LoadGlob(pattern, baseDirectory, root)
-                : [RecordingLoader.Load(Path.GetFullPath(Path.Combine(baseDirectory, pattern)), root)];
+                ? RecordingLoader.LoadGlob(pattern, baseDirectory)
+                : [RecordingLoader.Load(root is null ? Path.GetFullPath(Path.Combine(baseDirectory, pattern)) : pattern, root)];
         }
         catch (RecordingException ex)
         {
-            throw new ConfigException(ex.Message);
+            throw new ConfigException(where + ex.Message);
         }
     }
 }

@@ -85,7 +85,7 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         string carried = "";
         while (true)
         {
-            int n = await stream.ReadAsync(buffer, token);
+            int n = await ReadWithIdleTimeoutAsync(stream, buffer, state, http, context, token);
             if (n == 0)
             {
                 break;
@@ -130,6 +130,32 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         }
 
         return state.Result(http, ClientOutcome.Completed, null);
+    }
+
+    /// <summary>
+    /// The specimens' one correct safeguard beyond the article: a read that brings no content event for the idle
+    /// timeout (pings and comments do not count) fails with a timeout, so specimens are not flagged for stalls.
+    /// </summary>
+    private static async Task<int> ReadWithIdleTimeoutAsync(Stream stream, byte[] buffer, LoopState state, RunHttp http, ClientRunContext context, CancellationToken token)
+    {
+        var remaining = state.LastProgressAt is { } last
+            ? context.Timeouts.Idle - (http.Recorder.Now - last)
+            : context.Timeouts.FirstByte - http.Recorder.Now;
+        if (remaining <= TimeSpan.Zero)
+        {
+            throw new TimeoutException($"stalled: no content for {context.Timeouts.Idle.TotalMilliseconds:0} ms");
+        }
+
+        using var idle = new CancellationTokenSource(remaining, context.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, idle.Token);
+        try
+        {
+            return await stream.ReadAsync(buffer, linked.Token);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            throw new TimeoutException($"stalled: no content for {context.Timeouts.Idle.TotalMilliseconds:0} ms");
+        }
     }
 
     private async Task<ClientResult> GiveUpAsync(RunHttp http, HttpResponseMessage response, LoopState state, ClientRunContext context, CancellationToken token)
@@ -180,6 +206,9 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         public bool GaveUp { get; private set; }
         public ClientError? Error { get; private set; }
 
+        /// <summary>When the last content event (anything but a ping) was parsed; null before the first.</summary>
+        public TimeSpan? LastProgressAt { get; private set; }
+
         public void Handle(string message, TimeSpan now)
         {
             string? data = null;
@@ -200,6 +229,11 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
             using var doc = JsonDocument.Parse(data); // throws on half a frame, like JSON.parse
             var root = doc.RootElement;
             string? type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type != "ping")
+            {
+                LastProgressAt = now;
+            }
+
             switch (type)
             {
                 case "content_block_start":

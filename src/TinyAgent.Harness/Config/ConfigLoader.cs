@@ -180,9 +180,18 @@ internal static class ConfigLoader
             {
                 foreach (var fault in f.Array())
                 {
-                    var (instance, description) = FaultFactory.Create(fault);
+                    IFault instance;
+                    try
+                    {
+                        instance = FaultRegistry.FromJson(fault.Element, fault.Path);
+                    }
+                    catch (FaultConfigException ex)
+                    {
+                        throw new ConfigException($"{fault.File}: {ex.Message}");
+                    }
+
                     faults.Add(instance);
-                    descriptions.Add(description);
+                    descriptions.Add(FaultRegistry.Describe(instance));
                 }
             }
 

@@ -49,9 +49,12 @@ internal sealed class SilentTruncationJudge : IJudge
         if (facts.MaxTokensEnding || expected.StopReason == "max_tokens")
         {
             bool surfaced = r.Outcome is ClientOutcome.Completed or ClientOutcome.Failed &&
-                (r.StopReason == "max_tokens" || r.Error?.Type == "max_tokens");
-            return surfaced
-                ? new(Bug, Verdict.Handled, $"after a max_tokens ending: surfaced max_tokens ({returned})")
+                (r.StopReason == "max_tokens" || r.Error?.Type == "max_tokens") && r.ReadsStopReason;
+
+            // Failing loudly (say, a parse error under splits) is another judge's finding, not a silent cut.
+            bool loud = r.Outcome == ClientOutcome.Failed && r.Error is not null;
+            return surfaced || loud
+                ? new(Bug, Verdict.Handled, $"after a max_tokens ending: {(surfaced ? "surfaced max_tokens" : "failed loudly")} ({returned})")
                 : new(Bug, Verdict.NotHandled, $"after a max_tokens ending: returned {returned}");
         }
 

@@ -38,7 +38,11 @@ internal sealed class ScenarioTable : IScenarioSource
         return true;
     }
 
-    public Recording? RecordingFor(string scenario) => _bindings.TryGetValue(scenario, out var b) ? b.Recording : null;
+    public bool Contains(string scenario) => _bindings.ContainsKey(scenario);
+
+    /// <summary>A <c>"stream": false</c> request gets the unfaulted recording assembled into one message.</summary>
+    public ReadOnlyMemory<byte> MessageSourceFor(string scenario, ReplayPlan plan) =>
+        _bindings.TryGetValue(scenario, out var b) ? b.Recording.Body : plan.Body;
 
     private sealed class Binding(Recording recording, IReadOnlyList<IFault> faults, int seed)
     {
