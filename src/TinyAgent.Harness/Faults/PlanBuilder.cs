@@ -111,7 +111,8 @@ internal sealed class PlanBuilder
             start = cut;
         }
 
-        int insideFrames = Cuts.Count(c => !Layout.Frames.Any(f => f.End == c));
+        var frameEnds = Layout.FrameEnds.ToHashSet();
+        int insideFrames = Cuts.Count(c => !frameEnds.Contains(c));
         ExpectedResult? expected = null;
         if (!IsHttpError)
         {
