@@ -22,7 +22,9 @@ switch (mode)
     case "never-exit":
         if (Environment.GetEnvironmentVariable("HARNESS_TEST_PID_FILE") is string pidFile)
         {
-            File.WriteAllText(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            // Written then renamed, so a watcher never sees it half-written.
+            File.WriteAllText(pidFile + ".tmp", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            File.Move(pidFile + ".tmp", pidFile);
         }
 
         Console.WriteLine("test client: never exiting");
