@@ -1,6 +1,8 @@
+using BenchmarkDotNet.Running;
+
 namespace TinyAgent.Benchmarks;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }

@@ -23,6 +23,9 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("UTF-8 cut at the end", [.. U(Valid), 0xE6, 0x97], "{f}:10:1: invalid UTF-8 (byte 0xE6 at byte offset 248)");
         yield return Case("invalid JSON in data", U(Start + "event: ping\ndata: {\"type\": oops}\n\n"), "{f}:5:16: data of event 'ping' is not valid JSON: 'o' is an invalid start of a value");
         yield return Case("invalid JSON after CRLF lines", U(Start.Replace("\n", "\r\n", StringComparison.Ordinal) + "data: [1,,2]\r\n\r\n"), "{f}:4:10: data of an event is not valid JSON: ',' is an invalid start of a value");
+        yield return Case("empty data line", U(Start + "event: ping\ndata:\n\n"), "{f}:5:6: data of event 'ping' is empty; expected a JSON object");
+        yield return Case("two JSON values", U(Start + "event: ping\ndata: {} {}\n\n"), "{f}:5:10: data of event 'ping' is not valid JSON: '{' is invalid after a single JSON value. Expected end of data");
+        yield return Case("JSON over two data lines", U(Start + "event: ping\ndata: {\"type\":\ndata:  oops}\n\n"), "{f}:6:8: data of event 'ping' is not valid JSON: 'o' is an invalid start of a value");
         yield return Case("no message_start", U("event: ping\ndata: {\"type\": \"ping\"}\n\n" + Stop), "{f}: no message_start event (the first event is 'ping'); a Messages stream starts with one");
         yield return Case("plain text, no events", U("hello world\n"), "{f}: no message_start event (it has no events); a Messages stream starts with one");
         yield return Case("block without index", U(Start + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"content_block\":{\"type\":\"text\"}}\n\n"), "{f}: event 2 (content_block_start): missing field 'index'");
