@@ -36,6 +36,11 @@ internal static class RecordingLoader
         }
 
         byte[] body = File.ReadAllBytes(full);
+        if (body.Length == 0)
+        {
+            throw new RecordingException($"{ssePath}: recording is empty (0 bytes)"); // before the sidecar, whose offsets it would contradict
+        }
+
         string sidecarPath = SidecarPathFor(full);
         string sidecarShown = SidecarPathFor(ssePath);
         var meta = File.Exists(sidecarPath)
@@ -132,6 +137,14 @@ internal static class RecordingLoader
     /// <summary>Parses a sidecar; <paramref name="bodyLength"/> bounds the timeline's offsets.</summary>
     public static RecordingMeta ParseSidecar(string file, byte[] json, int bodyLength)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        int bad = FirstInvalidUtf8(json);
+        if (bad >= 0)
+        {
+            var (line, col) = Position(json, bad);
+            throw new RecordingException($"{file}:{line}:{col}: sidecar is not valid UTF-8 (byte 0x{json[bad]:X2} at byte offset {bad})");
+        }
+
         JsonDocument doc;
         try
         {

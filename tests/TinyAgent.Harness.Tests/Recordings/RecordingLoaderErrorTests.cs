@@ -62,6 +62,13 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("offset beyond the body", "{\"timeline\":[{\"offset\":0,\"atMs\":0},{\"offset\":248,\"atMs\":5}]}", "{m}: timeline[1].offset 248 is at or beyond the body length 248: sidecar contradicts body length");
     }
 
+    [Test]
+    public void Sidecar_with_invalid_UTF_8_is_rejected_with_its_position()
+    {
+        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.ParseSidecar("r.meta.json", [.. "{\n \"headers\": {\"a\": \""u8, 0xEF, .. "\"}}"u8], 10));
+        Assert.That(ex!.Message, Is.EqualTo("r.meta.json:2:20: sidecar is not valid UTF-8 (byte 0xEF at byte offset 21)"));
+    }
+
     [TestCaseSource(nameof(BadBodies))]
     public void Bad_body_is_rejected_with_one_exact_line(byte[] body, string message)
     {
