@@ -45,7 +45,7 @@ internal static class ServerThroughput
         await using var kestrel = await StartKestrelAsync(plan).ConfigureAwait(false);
         var kestrelUrl = new Uri(kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1/messages");
         var replayUrl = new Uri(replay.ScenarioUrl("bench") + "/v1/messages");
-        using var client = Client();
+        using var client = ServerBenchmarkKit.Client();
 
         await output.WriteLineAsync("| concurrency | plain Kestrel (streams/s) | replay server (streams/s) | ratio |").ConfigureAwait(false);
         await output.WriteLineAsync("|---:|---:|---:|---:|").ConfigureAwait(false);
@@ -110,7 +110,7 @@ internal static class ServerThroughput
                 StaticScenarioSource.Of("split", plan),
                 TimeProvider.System,
                 CancellationToken.None).ConfigureAwait(false);
-            using var client = Client();
+            using var client = ServerBenchmarkKit.Client();
             var url = new Uri(server.ScenarioUrl("split") + "/v1/messages");
             long seen = 0, planned = 0;
             var times = new List<double>();
