@@ -15,30 +15,31 @@ namespace TinyAgent.Harness.Tests.Clients;
 /// </summary>
 internal sealed class GhostConnectionTests
 {
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(300);
+    // Timers may fire a millisecond or so before the stopwatch agrees: lower bounds keep some slack.
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(50);
 
     [Test]
     public async Task Naive_ghost_keeps_the_connection_open_until_its_run_ends()
     {
-        var (result, closedAt) = await GiveUpOverTcpAsync(new NaiveGhostClient());
+        var linger = TimeSpan.FromMilliseconds(300);
+        var (result, closedAt) = await GiveUpOverTcpAsync(new NaiveGhostClient(), linger);
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.GaveUp));
-        var gaveUp = result.GaveUpAt!.Value;
-        Assert.That(closedAt - gaveUp, Is.GreaterThanOrEqualTo(Linger), "still connected while the process lingered");
+        Assert.That(closedAt - result.GaveUpAt!.Value, Is.GreaterThanOrEqualTo(linger - Slack), "still connected while the process lingered");
     }
 
     [Test]
     public async Task The_article_loop_with_its_fixes_closes_the_connection_at_give_up()
     {
-        var (result, closedAt) = await GiveUpOverTcpAsync(new FixedLoop());
+        // A long linger: had the connection stayed open while the process lived, it would close 20 s later.
+        var (result, closedAt) = await GiveUpOverTcpAsync(new FixedLoop(), TimeSpan.FromSeconds(20));
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.GaveUp));
-        Assert.That(closedAt, Is.LessThanOrEqualTo(result.EndedAt!.Value + TimeSpan.FromSeconds(5)));
-        Assert.That(result.EndedAt - result.GaveUpAt, Is.LessThan(Linger), "it did not linger holding the stream");
+        Assert.That(closedAt - result.GaveUpAt!.Value, Is.LessThan(TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>Runs the client with a give-up-after-2 consumer; returns its result and when (client clock) the server saw the close.</summary>
-    private static async Task<(ClientResult Result, TimeSpan ClosedAt)> GiveUpOverTcpAsync(IClientUnderTest client)
+    private static async Task<(ClientResult Result, TimeSpan ClosedAt)> GiveUpOverTcpAsync(IClientUnderTest client, TimeSpan linger)
     {
         var body = Observations.Body();
         int firstFrames = SseLayout.Parse(body).Frames[5].End; // message_start, block start, 4 text deltas
@@ -46,7 +47,7 @@ internal sealed class GhostConnectionTests
         listener.Start();
         var closed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serve = ServeAsync(listener, body[..firstFrames], closed);
-        var context = Create(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), new ConsumerModel("give-up-2", 2), linger: Linger);
+        var context = Create(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), new ConsumerModel("give-up-2", 2), linger: linger);
 
         var result = await RunGuard.RunAsync(client, context).WaitAsync(Wait);
         long closedTimestamp = await closed.Task.WaitAsync(Wait);
