@@ -100,8 +100,8 @@ internal static class ServerBenchmarkKit
         return completed / seconds;
     }
 
-    /// <summary>The baseline: a plain Kestrel endpoint writing the same chunks, one write-and-flush each, nothing else.</summary>
-    public static async Task<WebApplication> StartKestrelAsync(ReplayPlan plan)
+    /// <summary>The baseline: a plain Kestrel endpoint writing the same chunks, one write-and-flush each (optionally reading the request body first), nothing else.</summary>
+    public static async Task<WebApplication> StartKestrelAsync(ReplayPlan plan, bool readBody)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
@@ -109,6 +109,12 @@ internal static class ServerBenchmarkKit
         var app = builder.Build();
         app.Run(async context =>
         {
+            if (readBody)
+            {
+                // Like any Messages endpoint, wait for the request body before answering.
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            }
+
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/event-stream; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";

@@ -10,7 +10,7 @@ namespace TinyAgent.Benchmarks;
 /// <summary>
 /// <c>server-throughput</c>: streams/s of the replay server against plain Kestrel at concurrency 1, 8, 32, and
 /// split fidelity (share of planned separate cuts a reading client saw as read boundaries, and the cost per cut).
-/// Options: <c>--seconds N</c> per measurement (default 3), <c>--rounds N</c> (default 3, best round kept), <c>--split-streams N</c> (default 20).
+/// Options: <c>--seconds N</c> per measurement (default 3), <c>--rounds N</c> (default 6; medians of paired rounds), <c>--split-streams N</c> (default 20), <c>--baseline-reads-body</c> (the Kestrel endpoint reads the request first), <c>--verbose</c>.
 /// Every loop is bounded in count and time.
 /// </summary>
 internal static class ServerThroughput
@@ -35,14 +35,15 @@ internal static class ServerThroughput
     private static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var duration = TimeSpan.FromSeconds(Option(args, "--seconds", 3));
-        int rounds = Option(args, "--rounds", 3);
+        int rounds = Option(args, "--rounds", 6);
         int splitStreams = Option(args, "--split-streams", 20);
+        bool verbose = args.Contains("--verbose");
         byte[] body = Recording();
         var plan = Plan(body, PerFrame);
-        await output.WriteLineAsync($"recording: {body.Length} bytes, {plan.Chunks.Count} chunks, no delays; {duration.TotalSeconds:0} s per measurement, best of {rounds}").ConfigureAwait(false);
+        await output.WriteLineAsync($"recording: {body.Length} bytes, {plan.Chunks.Count} chunks, no delays; {duration.TotalSeconds:0} s per measurement, median of {rounds} paired rounds").ConfigureAwait(false);
 
         await using var replay = await ReplayServer.StartAsync(new ReplayServerOptions(), StaticScenarioSource.Of("bench", plan), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
-        await using var kestrel = await StartKestrelAsync(plan).ConfigureAwait(false);
+        await using var kestrel = await StartKestrelAsync(plan, args.Contains("--baseline-reads-body")).ConfigureAwait(false);
         var kestrelUrl = new Uri(kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1/messages");
         var replayUrl = new Uri(replay.ScenarioUrl("bench") + "/v1/messages");
         using var client = ServerBenchmarkKit.Client();
@@ -60,14 +61,26 @@ internal static class ServerThroughput
                 memoryBefore = ManagedAfterGc();
             }
 
-            double bestKestrel = 0, bestReplay = 0;
+            // Paired rounds (order alternating) and the median of their ratios: steady against other load on the machine.
+            var kestrelRates = new List<double>();
+            var replayRates = new List<double>();
+            var ratios = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
-                bestKestrel = Math.Max(bestKestrel, await StreamsPerSecondAsync(client, kestrelUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false));
-                bestReplay = Math.Max(bestReplay, await StreamsPerSecondAsync(client, replayUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false));
+                bool kestrelFirst = round % 2 == 0;
+                double first = await StreamsPerSecondAsync(client, kestrelFirst ? kestrelUrl : replayUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false);
+                double second = await StreamsPerSecondAsync(client, kestrelFirst ? replayUrl : kestrelUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false);
+                (double k, double r) = kestrelFirst ? (first, second) : (second, first);
+                kestrelRates.Add(k);
+                replayRates.Add(r);
+                ratios.Add(r / k);
+                if (verbose)
+                {
+                    await output.WriteLineAsync($"  round {round}: kestrel {k:N0}, replay {r:N0}").ConfigureAwait(false);
+                }
             }
 
-            await output.WriteLineAsync($"| {concurrency} | {bestKestrel:N0} | {bestReplay:N0} | {bestReplay / bestKestrel:0.00}x |").ConfigureAwait(false);
+            await output.WriteLineAsync($"| {concurrency} | {Median(kestrelRates):N0} | {Median(replayRates):N0} | {Median(ratios):0.00}x |").ConfigureAwait(false);
         }
 
         long memoryAfter = ManagedAfterGc();
@@ -76,6 +89,12 @@ internal static class ServerThroughput
 
         await SplitFidelityAsync(body, splitStreams, output).ConfigureAwait(false);
         return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static long ManagedAfterGc()

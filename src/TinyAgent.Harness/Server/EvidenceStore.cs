@@ -6,17 +6,17 @@ namespace TinyAgent.Harness.Server;
 /// <summary>Finished requests' evidence per scenario, and signals for whoever waits on one.</summary>
 internal sealed class EvidenceStore(int limitPerScenario)
 {
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<ServerEvidence>> _byScenario = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BoundedRing<ServerEvidence>> _byScenario = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Scenario, int Attempt), TaskCompletionSource<ServerEvidence>> _waiters = new();
 
     public event Action<ServerEvidence>? Completed;
 
     public void Add(ServerEvidence evidence)
     {
-        var queue = _byScenario.GetOrAdd(evidence.Scenario, static _ => new());
-        queue.Enqueue(evidence);
-        while (queue.Count > limitPerScenario && queue.TryDequeue(out _))
+        var ring = _byScenario.GetOrAdd(evidence.Scenario, _ => new(limitPerScenario));
+        lock (ring)
         {
+            ring.Add(evidence);
         }
 
         if (_waiters.TryRemove((evidence.Scenario, evidence.Attempt), out var waiter))
@@ -27,8 +27,18 @@ internal sealed class EvidenceStore(int limitPerScenario)
         Completed?.Invoke(evidence);
     }
 
-    public IReadOnlyList<ServerEvidence> For(string scenario) =>
-        _byScenario.TryGetValue(scenario, out var queue) ? [.. queue.OrderBy(e => e.Attempt)] : [];
+    public IReadOnlyList<ServerEvidence> For(string scenario)
+    {
+        if (!_byScenario.TryGetValue(scenario, out var ring))
+        {
+            return [];
+        }
+
+        lock (ring)
+        {
+            return [.. ring.ToList().OrderBy(e => e.Attempt)];
+        }
+    }
 
     public async Task<ServerEvidence> WaitAsync(string scenario, int attempt, CancellationToken ct)
     {
@@ -51,6 +61,16 @@ internal sealed class EvidenceStore(int limitPerScenario)
         _byScenario.TryRemove(scenario, out _);
     }
 
-    private ServerEvidence? Find(string scenario, int attempt) =>
-        _byScenario.TryGetValue(scenario, out var queue) ? queue.FirstOrDefault(e => e.Attempt == attempt) : null;
+    private ServerEvidence? Find(string scenario, int attempt)
+    {
+        if (!_byScenario.TryGetValue(scenario, out var ring))
+        {
+            return null;
+        }
+
+        lock (ring)
+        {
+            return ring.ToList().Find(e => e.Attempt == attempt);
+        }
+    }
 }
