@@ -152,23 +152,28 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
     /// </summary>
     private static async Task<int> ReadWithIdleTimeoutAsync(Stream stream, byte[] buffer, LoopState state, RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        var remaining = state.LastProgressAt is { } last
-            ? context.Timeouts.Idle - (http.Recorder.Now - last)
-            : context.Timeouts.FirstByte - http.Recorder.Now;
+        // Only time spent waiting on the network counts, as in TinyAgent.Client: a starved CPU is not a stalled server.
+        var limit = state.LastProgressAt is null ? context.Timeouts.FirstByte : context.Timeouts.Idle;
+        var remaining = limit - state.WaitedSinceProgress;
         if (remaining <= TimeSpan.Zero)
         {
-            throw new TimeoutException($"stalled: no content for {context.Timeouts.Idle.TotalMilliseconds:0} ms");
+            throw new TimeoutException($"stalled: no content for {limit.TotalMilliseconds:0} ms");
         }
 
         using var idle = new CancellationTokenSource(remaining, context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, idle.Token);
+        var before = http.Recorder.Now;
         try
         {
             return await stream.ReadAsync(buffer, linked.Token);
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !token.IsCancellationRequested)
         {
-            throw new TimeoutException($"stalled: no content for {context.Timeouts.Idle.TotalMilliseconds:0} ms");
+            throw new TimeoutException($"stalled: no content for {limit.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            state.WaitedSinceProgress += http.Recorder.Now - before;
         }
     }
 
@@ -225,6 +230,9 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         /// <summary>When the last content event (anything but a ping) was parsed; null before the first.</summary>
         public TimeSpan? LastProgressAt { get; private set; }
 
+        /// <summary>Time spent waiting in reads since the last content event.</summary>
+        public TimeSpan WaitedSinceProgress { get; set; }
+
         public void Handle(string message, TimeSpan now)
         {
             string? data = null;
@@ -248,6 +256,7 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
             if (type != "ping")
             {
                 LastProgressAt = now;
+                WaitedSinceProgress = TimeSpan.Zero;
             }
 
             switch (type)

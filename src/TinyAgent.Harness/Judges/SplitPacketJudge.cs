@@ -33,6 +33,18 @@ internal sealed class SplitPacketJudge : IJudge
 
         var r = run.Result;
         string cuts = $"{facts.CutsInsideFrames} cut(s) inside frames";
+
+        // Cuts are made on the server; the network may merge them again. Where the client's reads are known,
+        // the bug is exercised only if at least one read really ended inside a frame.
+        if (ReadEndsInsideFrames(run) is int seen)
+        {
+            if (seen == 0 && r.Outcome != ClientOutcome.Hung)
+            {
+                return RunFinding.NotExercised(Bug, $"{cuts} planned, but every read the client made ended on a frame boundary");
+            }
+
+            cuts += $", {seen} read(s) ended inside a frame";
+        }
         switch (r.Outcome)
         {
             case ClientOutcome.Hung:
@@ -59,6 +71,29 @@ internal sealed class SplitPacketJudge : IJudge
         return difference is null
             ? new(Bug, Verdict.Handled, $"{cuts}: text ({expected.Text.Length} chars), tool inputs and stop_reason {expected.StopReason ?? "null"} as recorded")
             : new(Bug, Verdict.NotHandled, $"{cuts}: {difference}");
+    }
+
+    /// <summary>How many of the client's reads ended inside a frame; null when the reads are unknown (exec) or span several requests.</summary>
+    internal static int? ReadEndsInsideFrames(RunObservation run)
+    {
+        if (run.Result.Reads is not { Count: > 0 } reads || run.Server.Count != 1)
+        {
+            return null;
+        }
+
+        var frameEnds = run.Plan.FrameEnds.ToHashSet();
+        long offset = 0;
+        int inside = 0;
+        foreach (var read in reads)
+        {
+            offset += read.Size;
+            if (offset < run.Plan.Body.Length && !frameEnds.Contains((int)offset))
+            {
+                inside++;
+            }
+        }
+
+        return inside;
     }
 
     private static string? CompareText(ExpectedResult expected, ClientResult r)
