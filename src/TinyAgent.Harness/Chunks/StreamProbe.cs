@@ -14,11 +14,11 @@ internal static class StreamProbe
     public const string MessagesPath = "/v1/messages";
 
     /// <summary>A base URL gets <c>/v1/messages</c> appended; a URL already ending with it is kept.</summary>
-    public static Uri MessagesUrl(string url)
+    public static Uri MessagesUrl(string url, string option = "--url")
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ConfigException($"--url: '{url}' is not an http or https URL");
+            throw new ConfigException($"{option}: '{url}' is not an http or https URL");
         }
 
         string path = uri.AbsolutePath.TrimEnd('/');

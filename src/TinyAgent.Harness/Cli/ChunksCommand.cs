@@ -53,7 +53,7 @@ internal static class ChunksCommand
 
             var recording = LoadRecording(context, path);
             var faults = Faults(parse.GetValue(Chunking), recording);
-            report = ChunkReport.OfPlan(recording.Path, FaultPlanner.Plan(recording, faults, attempt: 1, parse.GetValue(Seed)));
+            report = ChunkReport.OfPlan(path, FaultPlanner.Plan(recording, faults, attempt: 1, parse.GetValue(Seed)));
         }
         else
         {

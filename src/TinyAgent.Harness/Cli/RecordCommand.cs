@@ -33,7 +33,7 @@ internal static class RecordCommand
     private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
     {
         string upstreamText = parse.GetValue(Upstream)!;
-        var upstream = Chunks.StreamProbe.MessagesUrl(upstreamText);
+        var upstream = Chunks.StreamProbe.MessagesUrl(upstreamText, "--upstream");
         string outPath = context.Resolve(parse.GetValue(Out)!);
         if (!outPath.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal))
         {

@@ -69,6 +69,11 @@ internal sealed class RecordingProxy : IAsyncDisposable
             throw new ReplayServerException($"Proxy host '{options.Host}' is not an IP address (use 127.0.0.1).");
         }
 
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ReplayServerException($"Proxy port {options.Port} is out of range (0-65535; 0 picks a free port).");
+        }
+
         var proxy = new RecordingProxy(options, time);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(address, options.Port));
