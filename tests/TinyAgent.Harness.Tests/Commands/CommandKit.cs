@@ -69,7 +69,7 @@ internal static partial class CommandKit
         {
             await (await response.Content.ReadAsStreamAsync()).CopyToAsync(body).WaitAsync(Bound);
         }
-        catch (HttpIOException)
+        catch (IOException)
         {
             // a planned reset: keep what arrived
         }

@@ -16,11 +16,11 @@ internal sealed class GenerateCommandTests
         Assert.That(first.Exit, Is.EqualTo(0), first.Err);
         Assert.That(second.Exit, Is.EqualTo(0), second.Err);
 
-        var files = Directory.GetFiles(Path.Combine(a.Path, "gen")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Path.Combine(a.Path, "gen")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         Assert.That(files, Has.Count.EqualTo(8), "4 bodies and 4 sidecars");
         foreach (string file in files)
         {
-            Assert.That(File.ReadAllBytes(Path.Combine(b.Path, "gen", file!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a.Path, "gen", file!))), file);
+            Assert.That(File.ReadAllBytes(Path.Combine(b.Path, "gen", file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a.Path, "gen", file))), file);
         }
 
         var loaded = RecordingLoader.LoadGlob("gen/*.sse", a.Path);

@@ -1,7 +1,6 @@
 using System.Text;
 using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Recordings;
 

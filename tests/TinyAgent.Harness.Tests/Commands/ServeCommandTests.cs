@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
