@@ -71,6 +71,7 @@ internal static class ServeCommand
         };
 
         var log = new ServeLog(context.Out);
+        string[] rejected = [];
         ReplayServer server;
         try
         {
@@ -96,9 +97,10 @@ internal static class ServeCommand
             }
 
             server.RequestCompleted -= OnCompleted;
+            rejected = [.. server.RequestLog.Where(e => e.ErrorType is { } t && t != "client-gone").Select(e => $"{e.Status} {e.ErrorType}")];
         }
 
-        log.Summary();
+        log.Summary(rejected);
         return ExitCodes.Ok;
     }
 

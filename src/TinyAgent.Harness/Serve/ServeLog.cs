@@ -58,8 +58,10 @@ internal sealed class ServeLog(TextWriter output)
         }
     }
 
-    public void Summary()
+    /// <param name="rejected">Error types of requests the server answered with an API error before planning (bad key, bad JSON, unknown path).</param>
+    public void Summary(IEnumerable<string> rejected)
     {
+        var refused = rejected.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         lock (_gate)
         {
             _closed = true;
@@ -67,6 +69,11 @@ internal sealed class ServeLog(TextWriter output)
             output.WriteLine($"serve: {_requests} requests");
             output.WriteLine("  by fault:  " + Join(_byFault));
             output.WriteLine("  by client: " + Join(_byBehaviour));
+            if (refused.Count > 0)
+            {
+                output.WriteLine("  rejected before planning: " + Join(refused));
+            }
+
             output.Flush();
         }
     }

@@ -14,9 +14,10 @@ internal sealed class RecordCommandTests
     {
         var source = RecordingLoader.Load(Path.Combine(RepoPaths.RecordingsFolder, "tool-use.sse"));
         var upstreamPlan = FaultPlanner.Plan(source, [FaultRegistry.Parse("latency:firstByteMs=5,betweenChunksMs=10,jitterMs=0", "")], 1, 1);
-        var withCookie = upstreamPlan with { Headers = [.. upstreamPlan.Headers, new("set-cookie", "session=" + CommandKit.Key)] };
+        var withCookie = upstreamPlan with { Headers = [.. upstreamPlan.Headers, new("set-cookie", "session=" + CommandKit.Key), new("x-upstream-token", CommandKit.Key)] };
         await using var upstream = await ReplayServer.StartAsync(new ReplayServerOptions(), StaticScenarioSource.Of("up", withCookie), TimeProvider.System, CancellationToken.None).WaitAsync(CommandKit.Bound);
         using var dir = new TempFolder();
+        File.WriteAllText(dir.File("harness.json"), "{\"recordings\":[\"recordings/*.sse\"],\"scenarios\":[{\"name\":\"baseline\",\"faults\":[]}],\"clients\":[{\"name\":\"tinyagent\"}],\"redactHeaders\":[\"X-Upstream-Token\"]}");
 
         var (exit, output, err, interrupt) = CommandKit.Start(dir.Path, "record", "--upstream", upstream.ScenarioUrl("up").ToString(), "--out", "recordings/captured.sse", "--once");
         using (interrupt)
@@ -37,6 +38,7 @@ internal sealed class RecordCommandTests
         Assert.That(recording.Meta.Status, Is.EqualTo(200));
         Assert.That(recording.Meta.Timeline, Has.Count.GreaterThan(1), "reads 10 ms apart are saved as separate timeline entries");
         Assert.That(recording.Meta.Headers, Does.Contain(new KeyValuePair<string, string>("set-cookie", HeaderRedactor.Redacted)));
+        Assert.That(recording.Meta.Headers, Does.Contain(new KeyValuePair<string, string>("x-upstream-token", HeaderRedactor.Redacted)), "the config's redactHeaders");
 
         var replay = FaultPlanner.Plan(recording, [new RecordedChunkingFault(new RecordedChunkingOptions())], 1, 1);
         Assert.That(replay.Chunks.SelectMany(c => c.Data.ToArray()), Is.EqualTo(source.Body), "replays to the same bytes");

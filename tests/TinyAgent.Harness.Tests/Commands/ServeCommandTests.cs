@@ -29,11 +29,19 @@ internal sealed class ServeCommandTests
                 await output.WaitForLineAsync(l => l.StartsWith($"req_{i:D12} chaos#{i} ", StringComparison.Ordinal));
             }
 
+            using (var keyless = CommandKit.Messages(baseUrl))
+            {
+                keyless.Headers.Remove("x-api-key");
+                using var refused = await http.SendAsync(keyless).WaitAsync(CommandKit.Bound);
+                Assert.That((int)refused.StatusCode, Is.EqualTo(401));
+            }
+
             await interrupt.CancelAsync();
             Assert.That(await exit.WaitAsync(CommandKit.Bound), Is.EqualTo(0));
         }
 
         string text = output.ToString();
+        Assert.That(text, Does.Contain("rejected before planning: 401 authentication_error 1"));
         var lines = output.Lines.Where(l => l.StartsWith("req_", StringComparison.Ordinal)).ToList();
         Assert.That(lines, Has.Count.EqualTo(4));
         Assert.That(lines, Has.All.Match(@"^req_\d{12} chaos#\d status 200: (read to the end|reset by plan after \d+ B); sent \d+ B in \d+ chunks, \d+ ms \| replay: seed=-?\d+ attempt=1 recording=\S+ faults=(split|drop)\("));
