@@ -108,7 +108,9 @@ internal sealed class RecordingProxy : IAsyncDisposable
         if (_app is { } app)
         {
             _app = null;
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // Streams still open after two seconds are cut: Ctrl+C must not wait for a long answer to finish.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await app.StopAsync(grace.Token).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
 

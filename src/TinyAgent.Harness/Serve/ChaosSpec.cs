@@ -22,6 +22,11 @@ internal sealed record ChaosSpec(IReadOnlyList<ChaosEntry> Entries)
         var entries = new List<ChaosEntry>();
         foreach (string part in PlanSpec.SplitTopLevel(text, ','))
         {
+            if (part.Contains(':', StringComparison.Ordinal) && !part.Contains('(', StringComparison.Ordinal))
+            {
+                throw new ConfigException($"--chaos: '{part}': write options in parentheses inside --chaos, e.g. split(fraction=0.5)=2");
+            }
+
             int close = part.LastIndexOf(')');
             int eq = part.IndexOf('=', close + 1);
             string fault = eq < 0 ? part : part[..eq].Trim();

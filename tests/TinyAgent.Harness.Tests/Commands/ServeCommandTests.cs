@@ -114,6 +114,8 @@ internal sealed class ServeCommandTests
 
     [TestCase(new[] { "--chaos", "split=0" }, "--chaos: 'split=0': the weight after '=' must be a positive number")]
     [TestCase(new[] { "--chaos", "teleport=1" }, "unknown fault kind 'teleport'")]
+    [TestCase(new[] { "--chaos", "split:fraction=0.5" }, "--chaos: 'split:fraction=0.5': write options in parentheses inside --chaos")]
+    [TestCase(new[] { "--chaos", "split(fraction=2)" }, "fraction")]
     [TestCase(new[] { "--scenario", "nope" }, "--scenario: unknown scenario 'nope'")]
     [TestCase(new[] { "--scenario", "baseline", "--chaos", "split" }, "give only one of --scenario, --chaos and --replay")]
     [TestCase(new[] { "--replay", "hello" }, "--replay: 'hello' is not a plan spec")]
