@@ -15,6 +15,10 @@ internal static class HarnessCli
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(MergeCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(ChunksCommand.Create(context));
+        root.Subcommands.Add(RecordCommand.Create(context));
+        root.Subcommands.Add(GenerateCommand.Create(context));
         foreach (var extra in ExtraCommands)
         {
             root.Subcommands.Add(extra(context));

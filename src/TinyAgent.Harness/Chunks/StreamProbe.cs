@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text;
+using TinyAgent.Harness.Config;
+
+namespace TinyAgent.Harness.Chunks;
+
+/// <summary>
+/// Reads a live stream the way a client does and notes every read's size and time: POSTs a minimal streaming
+/// Messages request and reads the body with one buffer until it ends. Each read returns what had arrived,
+/// so the sizes are what a client's parser would have been handed.
+/// </summary>
+internal static class StreamProbe
+{
+    public const string MessagesPath = "/v1/messages";
+
+    /// <summary>A base URL gets <c>/v1/messages</c> appended; a URL already ending with it is kept.</summary>
+    public static Uri MessagesUrl(string url, string option = "--url")
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigException($"{option}: '{url}' is not an http or https URL");
+        }
+
+        string path = uri.AbsolutePath.TrimEnd('/');
+        return path.EndsWith(MessagesPath, StringComparison.Ordinal) ? uri : new UriBuilder(uri) { Path = path + MessagesPath }.Uri;
+    }
+
+    public static async Task<ChunkReport> ReadAsync(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers, string body, TimeProvider time, TimeSpan limit, CancellationToken ct)
+    {
+        using var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, ConnectTimeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(limit);
+        var chunks = new List<(int, double)>();
+        long started = time.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new ConfigException($"--url: no response from {url}: {e.Message.Split('\n')[0]}");
+        }
+
+        using (response)
+        {
+            string ending = "complete";
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    int n;
+                    while ((n = await stream.ReadAsync(buffer, cts.Token).ConfigureAwait(false)) > 0)
+                    {
+                        chunks.Add((n, time.GetElapsedTime(started).TotalMilliseconds));
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                ending = ct.IsCancellationRequested ? "interrupted" : $"gave up after {limit.TotalSeconds:0} s";
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                ending = "broken: " + (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+            }
+
+            return ChunkReport.Of(url.ToString(), "received", (int)response.StatusCode, ending, [], chunks);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Text.Json;
+using TinyAgent.Harness.Chunks;
+using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Serve;
+
+namespace TinyAgent.Harness.Cli;
+
+/// <summary>
+/// <c>chunks</c>: how a stream is cut. For a recording, the plan's chunks under a chunking spec (no network);
+/// for <c>--url</c>, the reads of a live stream. Exit 0; 1 when a live stream is not 2xx or breaks; 2 bad input.
+/// </summary>
+internal static class ChunksCommand
+{
+    private static readonly Argument<string?> RecordingPath = new("recording") { Description = "A .sse recording (a path, or a name in ./recordings).", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<string?> Chunking = new("--chunking") { Description = "Fault specs, ';'-separated, e.g. random:min=1,max=64 (default: recorded when the sidecar has a timeline, else per-frame)." };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the chunking plan (default 1).", DefaultValueFactory = _ => 1 };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print the same data as JSON." };
+    private static readonly Option<string?> Url = new("--url") { Description = "Read a live stream: a base URL (/v1/messages is appended) or the full messages URL." };
+    private static readonly Option<string[]> Header = new("--header", "-H") { Description = "Extra request header NAME:VALUE for --url (repeatable).", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> Model = new("--model") { Description = "Model for --url.", DefaultValueFactory = _ => "claude-sonnet-4-5" };
+    private static readonly Option<string> Prompt = new("--prompt") { Description = "User message for --url.", DefaultValueFactory = _ => "Count from 1 to 30, one number per line." };
+    private static readonly Option<int> TimeoutSeconds = new("--timeout") { Description = "Give up reading --url after this many seconds (default 120).", DefaultValueFactory = _ => 120 };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("chunks", "Show how a stream is cut: chunk-size histogram, percentiles and arrival timeline.")
+        {
+            RecordingPath, Chunking, Seed, Json, Url, Header, Model, Prompt, TimeoutSeconds,
+        };
+        command.SetAction((parse, _) => ExecuteAsync(context, parse));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
+    {
+        string? path = parse.GetValue(RecordingPath);
+        string? url = parse.GetValue(Url);
+        if ((path is null) == (url is null))
+        {
+            throw new ConfigException("chunks: give either a RECORDING or --url");
+        }
+
+        ChunkReport report;
+        if (path is not null)
+        {
+            if (parse.GetValue(Header) is { Length: > 0 })
+            {
+                throw new ConfigException("--header: only with --url");
+            }
+
+            var recording = LoadRecording(context, path);
+            var faults = Faults(parse.GetValue(Chunking), recording);
+            report = ChunkReport.OfPlan(path, FaultPlanner.Plan(recording, faults, attempt: 1, parse.GetValue(Seed)));
+        }
+        else
+        {
+            if (parse.GetValue(Chunking) is not null)
+            {
+                throw new ConfigException("--chunking: only with a RECORDING (a live stream is cut by the network)");
+            }
+
+            var target = StreamProbe.MessagesUrl(url!);
+            int seconds = parse.GetValue(TimeoutSeconds);
+            if (seconds < 1)
+            {
+                throw new ConfigException($"--timeout: must be at least 1 second, not {seconds}");
+            }
+
+            var headers = new List<KeyValuePair<string, string>>
+            {
+                new("x-api-key", Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY") is { Length: > 0 } key ? key : "sk-ant-dummy-key"),
+                new("anthropic-version", "2023-06-01"),
+            };
+            headers.AddRange((parse.GetValue(Header) ?? []).Select(ParseHeader));
+            string body = JsonSerializer.Serialize(new
+            {
+                model = parse.GetValue(Model),
+                max_tokens = 512,
+                stream = true,
+                messages = new[] { new { role = "user", content = parse.GetValue(Prompt) } },
+            });
+            report = await StreamProbe.ReadAsync(target, headers, body, context.Time, TimeSpan.FromSeconds(seconds), context.Interrupt).ConfigureAwait(false);
+        }
+
+        if (parse.GetValue(Json))
+        {
+            context.Out.WriteLine(report.ToJson());
+        }
+        else
+        {
+            report.WriteText(context.Out);
+        }
+
+        bool ok = url is null || (report.Status is >= 200 and < 300 && report.Ending == "complete");
+        return ok ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
+    }
+
+    private static Recording LoadRecording(CliContext context, string path)
+    {
+        string full = context.Resolve(path);
+        if (!File.Exists(full) && !path.Contains('/') && !path.Contains('\\'))
+        {
+            string named = context.Resolve(Path.Combine("recordings", path.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal) ? path : path + RecordingLoader.Extension));
+            full = File.Exists(named) ? named : full;
+        }
+
+        try
+        {
+            return RecordingLoader.Load(full);
+        }
+        catch (RecordingException ex)
+        {
+            throw new ConfigException(ex.Message.Replace(full, path, StringComparison.Ordinal));
+        }
+    }
+
+    private static List<IFault> Faults(string? spec, Recording recording)
+    {
+        if (spec is null)
+        {
+            return [recording.Meta.Timeline is { Count: > 0 } ? new RecordedChunkingFault(new RecordedChunkingOptions()) : new PerFrameChunkingFault(new PerFrameChunkingOptions())];
+        }
+
+        try
+        {
+            var parts = PlanSpec.SplitTopLevel(spec, ';');
+            return parts.Count == 0
+                ? throw new ConfigException("--chunking: empty spec")
+                : [.. parts.Select(p => FaultRegistry.Parse(p, "--chunking"))];
+        }
+        catch (FaultConfigException ex)
+        {
+            throw new ConfigException(ex.Message);
+        }
+    }
+
+    private static KeyValuePair<string, string> ParseHeader(string header)
+    {
+        int colon = header.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0
+            ? throw new ConfigException($"--header: '{header}' is not NAME:VALUE")
+            : new(header[..colon].Trim(), header[(colon + 1)..].Trim());
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Serve;
+
+/// <summary>The per-request log lines of <c>serve</c> and its closing summary. Lines hold no headers, so no secrets.</summary>
+internal sealed class ServeLog(TextWriter output)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _byFault = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byBehaviour = new(StringComparer.Ordinal);
+    private int _requests;
+    private bool _closed;
+
+    /// <summary>What the client did, from the server's completion evidence.</summary>
+    public static (string Category, string Text) Behaviour(ServerEvidence evidence, ServedRequest? served)
+    {
+        long bytes = evidence.BytesSent;
+        int planned = served?.Plan.Body.Length ?? 0;
+        bool allSent = served is not null && evidence.Sent.Count(c => c.Offset < planned || planned == 0) >= served.Plan.Chunks.Count;
+        string left = evidence.ClientDisconnectedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $", left at {at.TotalMilliseconds:0} ms") : "";
+        return evidence.Ending switch
+        {
+            "complete" => ("read-to-end", "read to the end"),
+            "clean-close" => ("read-to-end", $"read to the end (clean close by plan after {bytes} B)"),
+            "reset" => ("reset-by-plan", $"reset by plan after {bytes} B"),
+            "stall-abandoned" => ("stall-gave-up", $"stalled until the server gave up after {bytes} B"),
+            _ when served?.Plan.Stall is not null && allSent => ("stalled-and-left", $"stalled and left after {bytes} B{left}"),
+            _ => ("disconnected-early", $"disconnected early after {bytes} of {planned} B{left}"),
+        };
+    }
+
+    /// <summary>One line: request id, route#attempt, status, client behaviour, sent bytes and chunks, then <c>replay: SPEC</c>.</summary>
+    public static string Line(ServerEvidence evidence, ServedRequest? served)
+    {
+        var (_, text) = Behaviour(evidence, served);
+        string ms = evidence.EndedAt is { } end ? string.Create(CultureInfo.InvariantCulture, $"{end.TotalMilliseconds:0} ms") : "?";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{evidence.RequestId} {evidence.Scenario}#{evidence.Attempt} status {evidence.Status}: {text}; sent {evidence.BytesSent} B in {evidence.Sent.Count} chunks, {ms} | {PlanSpec.Marker}{served?.Spec.ToString() ?? "(unknown)"}");
+    }
+
+    public void Request(ServerEvidence evidence, ServedRequest? served)
+    {
+        string line = Line(evidence, served);
+        string category = Behaviour(evidence, served).Category;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _requests++;
+            Count(_byFault, served?.FaultKind ?? "unknown");
+            Count(_byBehaviour, category);
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    /// <param name="rejected">Error types of requests the server answered with an API error before planning (bad key, bad JSON, unknown path).</param>
+    public void Summary(IEnumerable<string> rejected)
+    {
+        var refused = rejected.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        lock (_gate)
+        {
+            _closed = true;
+            output.WriteLine();
+            output.WriteLine($"serve: {_requests} requests");
+            output.WriteLine("  by fault:  " + Join(_byFault));
+            output.WriteLine("  by client: " + Join(_byBehaviour));
+            if (refused.Count > 0)
+            {
+                output.WriteLine("  rejected before planning: " + Join(refused));
+            }
+
+            output.Flush();
+        }
+    }
+
+    private static void Count(Dictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    private static string Join(Dictionary<string, int> counts) =>
+        counts.Count == 0 ? "(none)" : string.Join(", ", counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
+}
