@@ -56,7 +56,7 @@ internal sealed class SuiteFixture : IDisposable
             { "name": "drop-clean", "faults": [{ "kind": "drop", "afterEvents": 4, "mode": "clean-close", "midFrame": true }] },
             { "name": "stall", "faults": [{ "kind": "stall", "afterEvents": 3 }], "recordings": ["text-short.sse"] },
             { "name": "stall-pings", "faults": [{ "kind": "stall", "afterEvents": 3, "keepalive": "ping", "everyMs": 80 }], "recordings": ["text-short.sse"] },
-            { "name": "give-up", "consumer": "give-up", "faults": [{ "kind": "latency", "firstByteMs": 0, "betweenChunksMs": 30, "jitterMs": 0 }] },
+            { "name": "give-up", "consumer": "give-up", "faults": [{ "kind": "latency", "firstByteMs": 0, "betweenChunksMs": 80, "jitterMs": 0 }] },
             { "name": "http-error", "faults": [{ "kind": "http-error", "status": 529, "attempts": 1, "retryAfterSeconds": 0 }] },
             { "name": "garbage", "faults": [{ "kind": "garbage", "modes": ["unknown-types"] }] }
           ],
