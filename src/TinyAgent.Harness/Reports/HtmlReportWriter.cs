@@ -146,21 +146,23 @@ internal sealed class HtmlReportWriter : IReportWriter
         const int W = 320, H = 160, Pad = 30;
         var at = run.Chunks.ReceivedAtMs!;
         var sizes = run.Chunks.Received;
-        double tMax = Math.Max(1, at[^1]);
+        // Time runs from the first byte: connection set-up would otherwise squeeze the stream to the right edge.
+        double t0 = at[0];
+        double tMax = Math.Max(1, at[^1] - t0);
         long total = sizes.Sum(s => (long)s);
         var points = new StringBuilder();
         long cum = 0;
         for (int i = 0; i < Math.Min(at.Count, sizes.Count); i++)
         {
             cum += sizes[i];
-            points.Append(Inv($"{Pad + ((W - Pad - 6) * at[i] / tMax):0.#},{H - Pad - ((H - Pad - 8) * cum / (double)Math.Max(1, total)):0.#} "));
+            points.Append(Inv($"{Pad + ((W - Pad - 6) * (at[i] - t0) / tMax):0.#},{H - Pad - ((H - Pad - 8) * cum / (double)Math.Max(1, total)):0.#} "));
         }
 
-        h.Append("<figure><figcaption>").Append(E($"{run.Scenario} · {run.Recording}")).Append("</figcaption>")
+        h.Append("<figure><figcaption>").Append(E($"{run.Scenario} · {run.Recording}")).Append(Inv($" <small>({sizes.Count} reads, first byte at {t0:0} ms)</small>")).Append("</figcaption>")
             .Append(Inv($"<svg class=\"timeline\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\">"))
             .Append(Inv($"<line x1=\"{Pad}\" y1=\"{H - Pad}\" x2=\"{W - 4}\" y2=\"{H - Pad}\" stroke=\"#888\"/><line x1=\"{Pad}\" y1=\"4\" x2=\"{Pad}\" y2=\"{H - Pad}\" stroke=\"#888\"/>"))
             .Append("<polyline fill=\"none\" stroke=\"#3f6ad8\" stroke-width=\"1.5\" points=\"").Append(points).Append("\"/>")
-            .Append(Inv($"<text x=\"{Pad}\" y=\"{H - 10}\" font-size=\"10\">0</text><text x=\"{W - 60}\" y=\"{H - 10}\" font-size=\"10\">{tMax:0} ms</text><text x=\"2\" y=\"12\" font-size=\"10\">{total} B</text></svg></figure>"));
+            .Append(Inv($"<text x=\"{Pad}\" y=\"{H - 10}\" font-size=\"10\">first byte</text><text x=\"{W - 60}\" y=\"{H - 10}\" font-size=\"10\">{tMax:0} ms</text><text x=\"2\" y=\"12\" font-size=\"10\">{total} B</text></svg></figure>"));
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
