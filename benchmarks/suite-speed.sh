@@ -16,7 +16,7 @@ measure() { # label, then run args
   for r in $(seq "$rounds"); do
     local start end runs
     start=$(date +%s.%N)
-    dotnet "$dll" run --out "$out/$label" "$@" >/dev/null
+    dotnet "$dll" run --out "$out/$label" "$@" >/dev/null || true # a subset cannot meet every expectation
     end=$(date +%s.%N)
     runs=$(python3 -c "import json;print(len(json.load(open('$out/$label/report.json'))['runs']))")
     python3 -c "w=$end-$start;print(f'{\"$label\":<10} round $r: {$runs:4d} runs in {w:5.2f} s wall ({$runs/w:6.1f} runs/s, process start included)')"
