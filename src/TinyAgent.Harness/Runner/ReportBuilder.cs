@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Reports;
 
@@ -66,25 +67,24 @@ internal static class ReportBuilder
         };
     }
 
-    /// <summary>Any run not handled decides not-handled; otherwise any handled run decides handled; otherwise not exercised.</summary>
+    /// <summary>The judges' own aggregation (<see cref="VerdictAggregator"/>), over findings read back from run reports.</summary>
     internal static BugReport Aggregate(string bug, IReadOnlyList<RunReport> runs)
     {
-        var exercised = runs.Where(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != "not-exercised").ToList();
-        var failed = exercised.Where(r => r.Findings[bug].Verdict == "not-handled").ToList();
-        if (failed.Count > 0)
+        var findings = runs
+            .Where(r => r.Findings.ContainsKey(bug))
+            .Select(r => new JudgedRun(r.Id, new RunFinding(bug, Parse(r.Findings[bug].Verdict), r.Findings[bug].Evidence)));
+        var v = VerdictAggregator.Aggregate(findings, [bug])[bug];
+        int exercised = runs.Count(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != "not-exercised");
+        string evidence = v.Verdict switch
         {
-            var first = failed[0];
-            return new BugReport("not-handled", $"{failed.Count} of {exercised.Count} runs; first {first.Id}: {first.Findings[bug].Evidence}", null, true, exercised.Count, [.. failed.Select(r => r.Id)]);
-        }
-
-        if (exercised.Count > 0)
-        {
-            var first = exercised[0];
-            return new BugReport("handled", $"all {exercised.Count} runs; e.g. {first.Id}: {first.Findings[bug].Evidence}", null, true, exercised.Count, [.. exercised.Select(r => r.Id)]);
-        }
-
-        return new BugReport("not-exercised", "no run exercised it", null, true, 0, []);
+            Verdict.NotHandled => $"{v.DecidingRuns.Count} of {exercised} runs; first {v.DecidingRuns[0]}: {v.Evidence[0]}",
+            Verdict.Handled => $"all {exercised} runs; e.g. {v.DecidingRuns[0]}: {v.Evidence[0]}",
+            _ => "no run exercised it",
+        };
+        return new BugReport(v.Verdict.ToName(), evidence, null, true, exercised, v.DecidingRuns);
     }
+
+    private static Verdict Parse(string name) => VerdictNames.TryParse(name, out var v) ? v : Verdict.NotExercised;
 
     /// <summary>Combines shard reports: runs are concatenated (deduplicated by id) and verdicts recomputed.</summary>
     public static SuiteReport Merge(IReadOnlyList<SuiteReport> shards, IReadOnlyDictionary<string, IReadOnlyDictionary<string, Verdict>>? expectations)

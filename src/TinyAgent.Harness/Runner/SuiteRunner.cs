@@ -16,8 +16,7 @@ namespace TinyAgent.Harness.Runner;
 /// </summary>
 internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
 {
-    // One judge per bug; a new judge is one file and one line here.
-    private static readonly IReadOnlyList<IJudge> Judges = [new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
+    private static readonly IReadOnlyList<IJudge> Judges = VerdictAggregator.AllJudges;
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ internal sealed class RunCommandTests
           "recordings": ["text-short.sse", "tool-use.sse"],
           "timeouts": { "idleMs": 400, "deadlineMs": 4000 },
           "scenarios": [
-            { "name": "bytewise", "faults": [{ "kind": "bytewise" }] },
+            { "name": "split", "faults": [{ "kind": "split" }] },
             { "name": "error-event", "faults": [{ "kind": "error-event", "afterEvents": 3 }] }
           ],
           "clients": [ { "name": "tinyagent" }, { "name": "naive-split" } ],
