@@ -41,7 +41,7 @@ internal sealed class BadInputTests
         yield return Case("Config_syntax_error_names_line_and_column", "{\n  \"seed\": 1,\n  \"recordings\": [\"x\"\n}", Validate,
             "harness.json:4:1: invalid JSON: '}' is invalid without a matching open");
         yield return Case("Config_truncated_names_the_end", "{\"seed\": 1,", Validate,
-            "harness.json:1:11: invalid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed");
+            "harness.json:1:11: invalid JSON: Expected start of a property name or value, but instead reached end of data");
         yield return Case("Config_unknown_top_level_property", Plus("\"sed\":1"), Validate,
             "harness.json: sed: unknown property (expected one of: seed, recordings, scenarios, clients, consumers, timeouts, parallelism, reports, expectations, redactHeaders)");
         yield return Case("Config_unknown_scenario_property", $$"""{{{Recs}},"scenarios":[{"name":"a","fault":[]}]}""", Validate,
