@@ -37,10 +37,12 @@ internal static class FuzzKit
     private static readonly MessagesClientOptions s_options = Clients.Options() with { MaxRetries = 0 };
 
     /// <summary>Cuts <paramref name="body"/> into reads: each plan picks a size ceiling (1 byte to 4 KB) so bytewise, small and large reads all occur.</summary>
-    public static List<byte[]> RandomChunks(byte[] body, Random random)
+    /// <param name="maxReads">Raises the ceiling for large bodies so one plan makes about this many reads at most
+    /// (a megabyte line read byte by byte would take a million reads and tell nothing new).</param>
+    public static List<byte[]> RandomChunks(byte[] body, Random random, int maxReads = int.MaxValue)
     {
         int[] ceilings = [1, 3, 8, 32, 128, 1024, 4096];
-        int ceiling = ceilings[random.Next(ceilings.Length)];
+        int ceiling = Math.Max(ceilings[random.Next(ceilings.Length)], (int)Math.Min(int.MaxValue, 2L * body.Length / maxReads));
         var chunks = new List<byte[]>();
         for (int offset = 0; offset < body.Length;)
         {
