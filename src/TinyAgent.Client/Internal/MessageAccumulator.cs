@@ -38,6 +38,15 @@ internal sealed class MessageAccumulator : IDisposable
     public StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data)
     {
         EventCount++;
+
+        // Utf8JsonReader does not check UTF-8 inside strings it does not decode: without this, a corrupted byte would
+        // end up in a block's JsonElement and throw InvalidOperationException in the caller's hands later.
+        if (!System.Text.Unicode.Utf8.IsValid(data))
+        {
+            throw new StreamProtocolException($"The data of event #{EventCount} ('{eventType}') is not valid UTF-8.")
+            { RequestId = RequestId, PartialMessage = Snapshot() };
+        }
+
         try
         {
             return Dispatch(eventType, data);

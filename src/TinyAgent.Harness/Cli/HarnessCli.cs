@@ -36,7 +36,9 @@ internal static class HarnessCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            context.Err.WriteLine($"tinyagent-harness: {parse.Errors[0].Message} (see --help)");
+            // "Required command was not provided" hides the real mistake when a word was not recognised.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            context.Err.WriteLine($"tinyagent-harness: {error.Message.ReplaceLineEndings(" ")} (see --help)");
             return ExitCodes.BadInput;
         }
 

@@ -13,7 +13,11 @@ internal static class RunCommand
     public static readonly Option<string[]> ClientExecOption = new("--client-exec") { Description = "Also judge this command line under the exec contract (repeatable)." };
     public static readonly Option<string[]> RecordingOption = new("--recording", "-r") { Description = "Run on these .sse files or globs instead of the config's (repeatable)." };
     public static readonly Option<string[]> ScenarioOption = new("--scenario", "-s") { Description = "Run only these scenarios (repeatable)." };
-    public static readonly Option<int?> SeedOption = new("--seed") { Description = "Seed for every random choice (default: the config's)." };
+    public static readonly Option<int?> SeedOption = new("--seed")
+    {
+        Description = "Seed for every random choice (default: the config's).",
+        CustomParser = ParseSeed,
+    };
     public static readonly Option<string?> OutOption = new("--out", "-o") { Description = "Folder for the reports (default: the config's reports.out)." };
     public static readonly Option<string?> ShardOption = new("--shard") { Description = "Run shard K of N of the matrix, e.g. 2/4; combine the reports with merge." };
 
@@ -87,6 +91,19 @@ internal static class RunCommand
         return interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
     }
 
+    /// <summary>A one-line error for a bad seed (the default names the CLR type).</summary>
+    private static int? ParseSeed(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int seed))
+        {
+            return seed;
+        }
+
+        result.AddError($"--seed: '{text}' is not an integer from {int.MinValue} to {int.MaxValue}");
+        return null;
+    }
+
     /// <summary>Fails fast, before any run, when the report folder cannot be written.</summary>
     internal static void EnsureWritable(string directory)
     {
@@ -99,7 +116,16 @@ internal static class RunCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException($"--out: cannot write to '{directory}': {ex.Message}");
+            // "Could not find a part of the path" hides the usual cause: a file where a folder should be.
+            for (string? at = directory; at is not null; at = Path.GetDirectoryName(at))
+            {
+                if (File.Exists(at))
+                {
+                    throw new ConfigException($"--out: cannot write to '{directory}': '{at}' is a file, not a folder");
+                }
+            }
+
+            throw new ConfigException($"--out: cannot write to '{directory}': {ex.Message.Split('\n', 2)[0].Trim()}");
         }
     }
 }

@@ -64,6 +64,12 @@ internal static class RecordingLoader
             throw new RecordingException($"{pattern}: folder '{baseDirectory}' does not exist");
         }
 
+        // A glob never climbs out of its folder: '..' would let the matcher walk (and load from) the parent tree.
+        if (Path.IsPathRooted(pattern) || pattern.Replace('\\', '/').Split('/').Contains(".."))
+        {
+            throw new RecordingException($"{pattern}: a recordings glob must stay inside '{baseDirectory}' (no '..' and no absolute path)");
+        }
+
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(pattern);
         var files = matcher.GetResultsInFullPath(baseDirectory)

@@ -61,7 +61,8 @@ internal static class RecordingWriter
             w.WriteStartObject("headers");
             foreach (var (name, value) in meta.Headers)
             {
-                w.WriteString(name, value);
+                // Credentials never reach a file, whoever built the meta (a recording proxy, a test, a user).
+                w.WriteString(name, SecretHeaders.IsSecret(name) ? Server.HeaderRedactor.Redacted : value);
             }
 
             w.WriteEndObject();
@@ -111,4 +112,12 @@ internal static class RecordingWriter
             throw;
         }
     }
+}
+
+/// <summary>Header names whose values are credentials, in any request or response that is saved.</summary>
+internal static class SecretHeaders
+{
+    private static readonly Server.HeaderRedactor s_always = new([]);
+
+    public static bool IsSecret(string name) => s_always.IsSecret(name);
 }

@@ -26,7 +26,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
             table,
             time,
-            cancellationToken).ConfigureAwait(false);
+            CancellationToken.None).ConfigureAwait(false); // a Ctrl+C this early still gets its (empty) report, marked interrupted
 
         var results = new ConcurrentDictionary<int, RunReport>();
         int done = 0;

@@ -73,10 +73,21 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
             }
 
             long lastWrite = 0;
+            long firstWrite = 0;
+            var due = TimeSpan.Zero;
             bool previousSeparate = false;
             foreach (var chunk in plan.Chunks)
             {
+                // Delays are kept against the timeline from the first write, not from the previous write: each
+                // timer wakes a little late, and measured from the previous write those overshoots add up (under
+                // load, hundreds of ms by the end of a long stream). A late chunk makes the next wait shorter.
                 var wait = chunk.DelayBefore;
+                if (firstWrite != 0)
+                {
+                    due += chunk.DelayBefore;
+                    wait = due - time.GetElapsedTime(firstWrite);
+                }
+
                 if (lastWrite != 0 && (chunk.Separate || previousSeparate) && options.SplitGap > TimeSpan.Zero)
                 {
                     // Quiet time on both sides of a planned split, so the client's read ends exactly at the cut.
@@ -91,6 +102,7 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
 
                 var flush = await response.BodyWriter.WriteAsync(chunk.Data, ct).ConfigureAwait(false);
                 lastWrite = time.GetTimestamp();
+                firstWrite = firstWrite == 0 ? lastWrite : firstWrite;
                 sent.Add(new SentChunk(chunk.Offset, chunk.Data.Length, time.GetElapsedTime(clock.Started, lastWrite)));
                 previousSeparate = chunk.Separate;
                 if (flush.IsCanceled || flush.IsCompleted)

@@ -152,7 +152,7 @@ internal sealed class RecordingLoaderErrorTests
         File.WriteAllText(dir.File("outside.sse"), Valid);
 
         var ex = Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("../*.sse", root));
-        Assert.That(ex!.Message, Is.EqualTo($"../outside.sse: path is outside the recordings folder '{root}'"));
+        Assert.That(ex!.Message, Is.EqualTo($"../*.sse: a recordings glob must stay inside '{root}' (no '..' and no absolute path)"));
     }
 
     [Test]
