@@ -39,6 +39,11 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 async (spec, ct) =>
                 {
                     var report = await RunOneAsync(server, table, spec, ct).ConfigureAwait(false);
+                    if (ct.IsCancellationRequested)
+                    {
+                        return; // cut short by the interrupt: its outcome says nothing about the client
+                    }
+
                     results[spec.Position] = report;
                     int n = Interlocked.Increment(ref done);
                     Progress(n, runs.Count, report);
