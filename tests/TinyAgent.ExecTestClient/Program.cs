@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using HarnessExamples;
@@ -65,7 +66,7 @@ internal sealed class Loop(string mode)
 
             var body = await response.Content.ReadAsStreamAsync();
             using var idle = new CancellationTokenSource();
-            var events = mode == "split" ? SplitPerRead(body) : Parse(body, mode == "stall" ? null : idle, idle.Token);
+            var events = mode == "split" ? SplitPerRead(body) : Parse(body, mode == "stall" ? null : idle);
             await foreach (string data in events.WithCancellation(idle.Token))
             {
                 if (Handle(data) is { } error)
@@ -111,7 +112,7 @@ internal sealed class Loop(string mode)
         }
     }
 
-    private static async IAsyncEnumerable<string> Parse(Stream body, CancellationTokenSource? timeouts, CancellationToken token)
+    private static async IAsyncEnumerable<string> Parse(Stream body, CancellationTokenSource? timeouts, [EnumeratorCancellation] CancellationToken token = default)
     {
         timeouts?.CancelAfter(HarnessContract.Timeout("FIRST_BYTE") ?? TimeSpan.FromSeconds(60));
         await foreach (var item in SseParser.Create(body).EnumerateAsync(token))
