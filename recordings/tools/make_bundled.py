@@ -106,6 +106,9 @@ class Stream:
                 out.append({"offset": offset, "atMs": round(t, 1)})
             if len(f) > 40 and rng.random() < split_share:
                 cut = rng.randint(8, len(f) - 8)
+                inside_char = [i for i in range(8, len(f) - 8) if 0x80 <= f[i] < 0xC0]
+                if inside_char and rng.random() < 0.5:
+                    cut = rng.choice(inside_char)  # the network does not respect characters
                 out.append({"offset": offset + cut, "atMs": round(t + rng.uniform(0.1, 2.0), 1)})
                 t = out[-1]["atMs"]
             offset += len(f)

@@ -23,6 +23,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     private Message? _closedSnapshot;
     private int _started;
     private bool _closed;
+    private bool _disposeRequested;
+    private bool _running;
 
     internal MessageStream(MessagesClient client, MessageRequest request, CancellationToken cancellationToken)
     {
@@ -77,9 +79,14 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     /// <summary>Stops the call and closes the connection without draining it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposeRequested)
+            return;
+        _disposeRequested = true;
         await _cts.CancelAsync().ConfigureAwait(false);
         await CloseAsync().ConfigureAwait(false);
-        _cts.Dispose();
+        // A running enumeration still holds the source; it disposes it when it unwinds.
+        if (!_running)
+            _cts.Dispose();
     }
 
     private async IAsyncEnumerable<StreamEvent> RunAsync(bool materialize, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -88,7 +95,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             throw new InvalidOperationException("A MessageStream can be enumerated or drained only once.");
         ObjectDisposedException.ThrowIf(_closed, this);
         _accumulator.Materialize = materialize;
-        using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
+        _running = true;
+        var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
         IAsyncEnumerator<SseItem<StreamEvent?>>? items = null;
         try
         {
@@ -112,7 +120,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
                     throw Translate(ex, cancellationToken);
                 }
                 if (!more)
-                    throw EndedWithoutStop();
+                    throw _disposeRequested ? new ObjectDisposedException(nameof(MessageStream)) : EndedWithoutStop();
                 FirstEventAt ??= _clock.Time.GetUtcNow();
                 if (items.Current.Data is { } item)
                     yield return item;
@@ -129,6 +137,10 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             if (items is not null)
                 await items.DisposeAsync().ConfigureAwait(false);
             await CloseAsync().ConfigureAwait(false);
+            await link.DisposeAsync().ConfigureAwait(false);
+            _running = false;
+            if (_disposeRequested)
+                _cts.Dispose();
         }
     }
 
@@ -153,6 +165,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
 
     private Exception Translate(Exception ex, CancellationToken cancellationToken)
     {
+        if (_disposeRequested)
+            return new ObjectDisposedException(nameof(MessageStream), ex);
         if (ex is OperationCanceledException && (_callerToken.IsCancellationRequested || cancellationToken.IsCancellationRequested))
             return ex;
         switch (ex)

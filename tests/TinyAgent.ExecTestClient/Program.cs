@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -5,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using HarnessExamples;
 
-// Usage: TinyAgent.ExecTestClient <mode>
+// Usage: TinyAgent.ExecTestClient [mode]   (or HARNESS_TEST_MODE=mode; default good)
 //   good        buffered SSE parsing, surfaces error events and missing message_stop, reads stop_reason,
 //               idle timeout from HARNESS_IDLE_TIMEOUT_MS, closes the connection on give-up
 //   split       decodes and splits each read on its own (split-packet bug)
@@ -14,18 +15,25 @@ using HarnessExamples;
 //   stall       no idle timeout: waits on a stalled stream until killed (stall bug)
 //   crash       exits with code 3 without writing the result file
 //   malformed   writes a result file that is not JSON and exits 0
-//   never-exit  ignores everything and never exits
-string mode = args.Length > 0 ? args[0] : "good";
+//   never-exit  writes its PID to HARNESS_TEST_PID_FILE (if set), then ignores everything and never exits
+string mode = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("HARNESS_TEST_MODE") ?? "good";
 switch (mode)
 {
     case "crash":
-        Console.Error.WriteLine("crashing on purpose");
+        Console.Error.WriteLine("test client: crashing on purpose");
         return 3;
     case "malformed":
         File.WriteAllText(Environment.GetEnvironmentVariable("HARNESS_RESULT_FILE")!, "{\"text\": \"Hel");
         return 0;
     case "never-exit":
-        Console.WriteLine("never exiting");
+        if (Environment.GetEnvironmentVariable("HARNESS_TEST_PID_FILE") is string pidFile)
+        {
+            // Written then renamed, so a watcher never sees it half-written.
+            File.WriteAllText(pidFile + ".tmp", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            File.Move(pidFile + ".tmp", pidFile);
+        }
+
+        Console.WriteLine("test client: never exiting");
         Thread.Sleep(Timeout.Infinite);
         return 0;
     case "good" or "split" or "truncation" or "ghost" or "stall":
@@ -44,7 +52,8 @@ internal sealed class Loop(string mode)
 
     public async Task<int> RunAsync()
     {
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // No drain on dispose: disposing an unfinished response closes its connection at once.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan };
         var baseUrl = Environment.GetEnvironmentVariable("ANTHROPIC_BASE_URL")!.TrimEnd('/');
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/v1/messages")
         {

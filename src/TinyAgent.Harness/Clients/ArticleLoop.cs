@@ -123,7 +123,21 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
             }
         }
 
+        // A CR held back at the end of the last read was a line ending after all.
+        if (carried.EndsWith('\r') && mistake != ArticleMistake.NoCarriedBuffer)
+        {
+            foreach (string message in Normalize(carried).Split("\n\n")[..^1])
+            {
+                state.Handle(message, http.Recorder.Now);
+            }
+        }
+
         response.Dispose();
+        if (state.Error is not null)
+        {
+            return state.Result(http, ClientOutcome.Failed, state.Error);
+        }
+
         if (mistake != ArticleMistake.IgnoresErrorsAndEnd && !state.SawMessageStop)
         {
             return state.Result(http, ClientOutcome.Failed, new ClientError("incomplete_stream", "the stream ended before message_stop"));
@@ -170,7 +184,9 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         }
         else
         {
-            http.Dispose(); // the AbortController fix: close the connection now
+            // The AbortController fix: close the connection now (disposing the response alone would drain it).
+            response.Dispose();
+            http.Dispose();
         }
 
         return state.Result(http, ClientOutcome.GaveUp, null) with { GaveUpAt = gaveUpAt };

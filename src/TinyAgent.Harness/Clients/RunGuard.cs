@@ -24,7 +24,7 @@ internal static class RunGuard
 
         // Task.Run: a client that blocks synchronously must not block the guard.
         var run = Task.Run(() => client.RunAsync(context, linked.Token), CancellationToken.None);
-        if (await Task.WhenAny(run, expired.Task) == run)
+        if (await Task.WhenAny(run, expired.Task) == run && !linked.IsCancellationRequested)
         {
             return Finish(run, started, time);
         }

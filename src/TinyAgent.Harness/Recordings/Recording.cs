@@ -11,6 +11,13 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
 
     /// <summary>What a correct client reads from the unfaulted body (derived, never hand-written).</summary>
     public ExpectedResult Expected => _expected ??= ReferenceReader.Read(Body);
+
+    /// <summary>Lets a loader that already ran <see cref="ReferenceReader"/> over <see cref="Body"/> keep its result.</summary>
+    internal Recording WithExpected(ExpectedResult expected)
+    {
+        _expected ??= expected;
+        return this;
+    }
 }
 
 /// <summary>The optional <c>NAME.meta.json</c> sidecar. Defaults: 200, text/event-stream, no timeline.</summary>

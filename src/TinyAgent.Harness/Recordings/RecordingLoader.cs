@@ -36,15 +36,21 @@ internal static class RecordingLoader
         }
 
         byte[] body = File.ReadAllBytes(full);
+        if (body.Length == 0)
+        {
+            throw new RecordingException($"{ssePath}: recording is empty (0 bytes)"); // before the sidecar, whose offsets it would contradict
+        }
+
         string sidecarPath = SidecarPathFor(full);
         string sidecarShown = SidecarPathFor(ssePath);
         var meta = File.Exists(sidecarPath)
             ? ParseSidecar(sidecarShown, File.ReadAllBytes(sidecarPath), body.Length)
             : RecordingMeta.Default;
-        ValidateBody(ssePath, body, meta.Status is >= 200 and < 300);
+        var expected = ValidateBody(ssePath, body, meta.Status is >= 200 and < 300);
         string name = Path.GetFileName(full);
         name = name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? name[..^Extension.Length] : name;
-        return new Recording(name, full, body, meta);
+        var recording = new Recording(name, full, body, meta);
+        return expected is null ? recording : recording.WithExpected(expected);
     }
 
     /// <summary>Loads every <c>.sse</c> file matching a glob (<c>*</c>, <c>**</c>) under <paramref name="baseDirectory"/>,
@@ -76,8 +82,9 @@ internal static class RecordingLoader
     public static string SidecarPathFor(string ssePath) =>
         (ssePath.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? ssePath[..^Extension.Length] : ssePath) + SidecarExtension;
 
-    /// <summary>Checks a body and throws on the first problem. <paramref name="isStream"/>: a 2xx reply, so an event stream.</summary>
-    public static void ValidateBody(string file, byte[] body, bool isStream = true)
+    /// <summary>Checks a body and throws on the first problem. <paramref name="isStream"/>: a 2xx reply, so an event stream
+    /// (then the derived <see cref="ExpectedResult"/> is returned; otherwise null).</summary>
+    public static ExpectedResult? ValidateBody(string file, byte[] body, bool isStream = true)
     {
         if (body.Length == 0)
         {
@@ -100,7 +107,7 @@ internal static class RecordingLoader
 
         if (!isStream)
         {
-            return;
+            return null;
         }
 
         var layout = SseLayout.Parse(body);
@@ -119,7 +126,7 @@ internal static class RecordingLoader
 
         try
         {
-            _ = ReferenceReader.Read(body);
+            return ReferenceReader.Read(body);
         }
         catch (RecordingFormatException ex)
         {
@@ -130,6 +137,14 @@ internal static class RecordingLoader
     /// <summary>Parses a sidecar; <paramref name="bodyLength"/> bounds the timeline's offsets.</summary>
     public static RecordingMeta ParseSidecar(string file, byte[] json, int bodyLength)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        int bad = FirstInvalidUtf8(json);
+        if (bad >= 0)
+        {
+            var (line, col) = Position(json, bad);
+            throw new RecordingException($"{file}:{line}:{col}: sidecar is not valid UTF-8 (byte 0x{json[bad]:X2} at byte offset {bad})");
+        }
+
         JsonDocument doc;
         try
         {
@@ -297,27 +312,43 @@ internal static class RecordingLoader
             return; // comments and data-less events are never dispatched
         }
 
-        var data = new List<byte>();
-        foreach (var (start, length) in dataLines)
+        string ev = frame.EventType is { } t ? $"event '{t}'" : "an event";
+        if (dataLines.All(d => body.AsSpan(d.Start, d.Length).Trim(" \t"u8).IsEmpty))
         {
-            if (data.Count > 0)
+            var (line, col) = Position(body, dataLines[0].Start);
+            throw new RecordingException($"{file}:{line}:{col}: data of {ev} is empty; expected a JSON object");
+        }
+
+        // The usual frame has one data line: check it in place; several lines are joined with LF as the parser does.
+        byte[]? joined = null;
+        if (dataLines.Count > 1)
+        {
+            var data = new List<byte>();
+            foreach (var (start, length) in dataLines)
             {
-                data.Add((byte)'\n');
+                if (data.Count > 0)
+                {
+                    data.Add((byte)'\n');
+                }
+
+                data.AddRange(body.AsSpan(start, length));
             }
 
-            data.AddRange(body.AsSpan(start, length));
+            joined = [.. data];
         }
 
         try
         {
-            using var _ = JsonDocument.Parse(data.ToArray());
+            var reader = new Utf8JsonReader(joined ?? body.AsSpan(dataLines[0].Start, dataLines[0].Length));
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException ex)
         {
             int dataLine = (int)Math.Min(ex.LineNumber ?? 0, dataLines.Count - 1);
             int offset = dataLines[dataLine].Start + (int)(ex.BytePositionInLine ?? 0);
             var (line, col) = Position(body, offset);
-            string ev = frame.EventType is { } t ? $"event '{t}'" : "an event";
             throw new RecordingException($"{file}:{line}:{col}: data of {ev} is not valid JSON: {Reason(ex)}");
         }
     }

@@ -9,10 +9,17 @@ namespace TinyAgent.Harness.Recordings;
 /// </summary>
 internal static class RecordingWriter
 {
+    /// <summary>Header values never saved: credentials and cookies (names compared case-insensitively).</summary>
+    public static readonly IReadOnlySet<string> AlwaysRedacted = new HashSet<string>(
+        ["authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"], StringComparer.OrdinalIgnoreCase);
+
+    public const string RedactedValue = "[redacted]";
+
     private static long s_tempCounter;
 
-    /// <summary>Writes the body, then the sidecar (skipped when <paramref name="meta"/> is null). Returns the sidecar path or null.</summary>
-    public static string? Write(string ssePath, ReadOnlySpan<byte> body, RecordingMeta? meta)
+    /// <summary>Writes the body, then the sidecar (skipped when <paramref name="meta"/> is null) with secret headers
+    /// redacted (<see cref="AlwaysRedacted"/> plus <paramref name="redactHeaders"/>). Returns the sidecar path or null.</summary>
+    public static string? Write(string ssePath, ReadOnlySpan<byte> body, RecordingMeta? meta, IEnumerable<string>? redactHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(ssePath);
         if (!ssePath.EndsWith(RecordingLoader.Extension, StringComparison.OrdinalIgnoreCase))
@@ -27,8 +34,19 @@ internal static class RecordingWriter
         }
 
         string sidecar = RecordingLoader.SidecarPathFor(ssePath);
-        WriteAtomically(sidecar, SerializeMeta(meta));
+        WriteAtomically(sidecar, SerializeMeta(Redact(meta, redactHeaders)));
         return sidecar;
+    }
+
+    /// <summary>The same meta with the values of secret headers replaced by <see cref="RedactedValue"/>.</summary>
+    public static RecordingMeta Redact(RecordingMeta meta, IEnumerable<string>? extraNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
+        var extra = new HashSet<string>(extraNames ?? [], StringComparer.OrdinalIgnoreCase);
+        bool Secret(string name) => AlwaysRedacted.Contains(name) || extra.Contains(name);
+        return meta.Headers.Any(h => Secret(h.Key))
+            ? meta with { Headers = [.. meta.Headers.Select(h => Secret(h.Key) ? new KeyValuePair<string, string>(h.Key, RedactedValue) : h)] }
+            : meta;
     }
 
     /// <summary>The sidecar JSON: status, headers, and the timeline with one chunk per line.</summary>

@@ -86,6 +86,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             Plan = plan,
             Result = result,
             Server = evidence,
+            TimestampFrequency = time.TimestampFrequency,
         };
 
         var findings = Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);

@@ -61,9 +61,10 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
 
         try
         {
-            if (plan.IsStream)
+            if (plan.IsStream && (plan.Chunks.Count == 0 || plan.Chunks[0].DelayBefore > TimeSpan.Zero || plan.Stall is not null))
             {
-                // The API sends its headers at once and the events later: a delay before the first chunk is time to first event.
+                // The API sends its headers at once and the events later: a delay before the first chunk is time to
+                // first event. Without one, the headers go out with the first chunk (one write fewer per stream).
                 await response.StartAsync(ct).ConfigureAwait(false);
             }
             else if (plan.End == StreamEnd.Complete && plan.Stall is null)

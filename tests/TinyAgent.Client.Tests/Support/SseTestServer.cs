@@ -23,6 +23,9 @@ internal sealed record ServerPlan
     public TimeSpan DelayBetweenChunks { get; init; }
     public PlanEnd End { get; init; } = PlanEnd.Complete;
 
+    /// <summary>Awaited after the chunks and before the end, so a test can end the stream once the client has read.</summary>
+    public Task? BeforeEnd { get; init; }
+
     public static ServerPlan Sse(string body, int chunkCount = 1, TimeSpan delay = default, PlanEnd end = PlanEnd.Complete) =>
         new() { Chunks = Deliveries.Even(Encoding.UTF8.GetBytes(body), chunkCount), DelayBetweenChunks = delay, End = end };
 
@@ -42,7 +45,7 @@ internal sealed class ServerRequest
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public int ChunksWritten;
     public string Body { get; set; } = "";
-    public IHeaderDictionary? Headers { get; set; }
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -83,7 +86,9 @@ internal sealed class SseTestServer : IDisposable
             await next();
             return;
         }
-        var record = new ServerRequest { Headers = context.Request.Headers };
+        var record = new ServerRequest();
+        foreach (var (name, value) in context.Request.Headers)
+            record.Headers[name] = value.ToString();
         _requests.Enqueue(record);
         context.RequestAborted.Register(() => record.Aborted.TrySetResult(Stopwatch.GetTimestamp()));
         try
@@ -111,6 +116,8 @@ internal sealed class SseTestServer : IDisposable
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 Interlocked.Increment(ref record.ChunksWritten);
             }
+            if (plan.BeforeEnd is { } gate)
+                await gate.WaitAsync(context.RequestAborted);
             switch (plan.End)
             {
                 case PlanEnd.Reset:

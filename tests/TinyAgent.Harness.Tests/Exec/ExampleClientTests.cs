@@ -28,7 +28,7 @@ internal sealed class ExampleClientTests
                 Scenario("give-up", """[{"kind":"latency","firstByteMs":0,"betweenChunksMs":25,"jitterMs":0}]""", "give-up"),
                 Scenario("stall", """[{"kind":"stall","afterEvents":4}]"""),
             ],
-            clients: [BuiltIn("tinyagent"), Exec("tinyagent-exec", DotnetCommand("examples/clients/tinyagent", "TinyAgentExecClient"))]);
+            clients: [BuiltIn("tinyagent"), ExecEntry("tinyagent-exec", DotnetCommand("examples/clients/tinyagent", "TinyAgentExecClient"))]);
 
         Assert.That(run.VerdictTable("tinyagent-exec"), Is.EqualTo(run.VerdictTable("tinyagent")), run.Describe("tinyagent-exec"));
         Assert.That(run.VerdictTable("tinyagent").Values, Is.All.EqualTo("handled"), run.Describe("tinyagent"));
@@ -40,7 +40,7 @@ internal sealed class ExampleClientTests
         var run = await ExecSuite.RunAsync(
             recordings: ["text-short"],
             scenarios: [Scenario("baseline", "[]"), Scenario("error-event", """[{"kind":"error-event","afterEvents":5}]""")],
-            clients: [Exec("anthropic-dotnet", DotnetCommand("examples/clients/anthropic-dotnet", "AnthropicDotnetClient"))]);
+            clients: [ExecEntry("anthropic-dotnet", DotnetCommand("examples/clients/anthropic-dotnet", "AnthropicDotnetClient"))]);
 
         var runs = run.Runs("anthropic-dotnet").ToDictionary(r => r["scenario"]!.GetValue<string>());
         Assert.That(runs["baseline"]["outcome"]!.GetValue<string>(), Is.EqualTo("completed"), run.Describe("anthropic-dotnet"));

@@ -26,7 +26,7 @@ internal sealed class ExecContractTests
                 Scenario("give-up", """[{"kind":"latency","firstByteMs":0,"betweenChunksMs":25,"jitterMs":0}]""", "give-up", "text-long-cjk"),
                 Scenario("stall", """[{"kind":"stall","afterEvents":4}]""", null, "text-short"),
             ],
-            clients: [.. modes.Select(m => Exec(m, TestClient(m)))]);
+            clients: [.. modes.Select(m => ExecEntry(m, TestClient(m)))]);
     }
 
     [Test]
@@ -67,7 +67,7 @@ internal sealed class ExecContractTests
         {
             Assert.That(run["outcome"]!.GetValue<string>(), Is.EqualTo("crashed"));
             Assert.That(run["error"]!.GetValue<string>(), Does.Contain("exited with code 3 without writing HARNESS_RESULT_FILE"));
-            Assert.That(run["stderr"]!.GetValue<string>(), Does.Contain("crashing on purpose"));
+            Assert.That(run["stderr"]!.GetValue<string>(), Does.Contain("test client: crashing on purpose"));
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class ExecContractTests
         {
             Assert.That(run["outcome"]!.GetValue<string>(), Is.EqualTo("hung"));
             Assert.That(run["error"]!.GetValue<string>(), Does.Contain("process tree killed"));
-            Assert.That(run["stdout"]!.GetValue<string>(), Does.Contain("never exiting"));
+            Assert.That(run["stdout"]!.GetValue<string>(), Does.Contain("test client: never exiting"));
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TinyAgent.Harness.Cli;
 using TinyAgent.Harness.Tests.Recordings;
@@ -32,7 +31,9 @@ internal static class ExecSuite
         return $"dotnet \"{dll}\" {args}".TrimEnd();
     }
 
-    public static string TestClient(string mode) => DotnetCommand("tests/TinyAgent.ExecTestClient", "TinyAgent.ExecTestClient", mode);
+    /// <summary>The test client (copied beside the tests by its project reference) in the given mode.</summary>
+    public static string TestClient(string mode) =>
+        $"dotnet \"{Path.Combine(AppContext.BaseDirectory, "TinyAgent.ExecTestClient.dll")}\" {mode}";
 
     /// <summary>Runs the suite; returns the parsed report and the CLI's exit code and output.</summary>
     public static async Task<SuiteRun> RunAsync(
@@ -102,7 +103,7 @@ internal static class ExecSuite
         return s;
     }
 
-    public static JsonObject Exec(string name, string command) => new() { ["name"] = name, ["exec"] = command };
+    public static JsonObject ExecEntry(string name, string command) => new() { ["name"] = name, ["exec"] = command };
 
     public static JsonObject BuiltIn(string name) => new() { ["name"] = name };
 }

@@ -17,7 +17,7 @@ internal sealed class GhostStreamJudgeTests
     public void A_disconnect_within_the_bound_is_handled_with_the_delay_as_evidence()
     {
         var body = Body();
-        var finding = Judge.Judge(Make(GaveUp(35), body: body, consumer: GiveUpAfter2, server: Server(body, TimeSpan.FromMilliseconds(135))));
+        var finding = Judge.Judge(Make(GaveUp(35), body: body, consumer: GiveUpAfter2, server: Observations.Server(body, TimeSpan.FromMilliseconds(135))));
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.Handled));
         Assert.That(finding.Evidence, Does.Contain("disconnect 100 ms later"));
@@ -28,7 +28,7 @@ internal sealed class GhostStreamJudgeTests
     public void A_late_disconnect_is_not_handled_and_counts_what_was_sent_after_the_give_up()
     {
         var body = Body();
-        var finding = Judge.Judge(Make(GaveUp(35), body: body, consumer: GiveUpAfter2, server: Server(body, TimeSpan.FromMilliseconds(900))));
+        var finding = Judge.Judge(Make(GaveUp(35), body: body, consumer: GiveUpAfter2, server: Observations.Server(body, TimeSpan.FromMilliseconds(900))));
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
         Assert.That(finding.Evidence, Does.Contain("865 ms later"));
@@ -39,7 +39,7 @@ internal sealed class GhostStreamJudgeTests
     public void A_stream_that_runs_to_its_end_is_not_handled()
     {
         var body = Body();
-        var slow = Server(body) with { Sent = [.. Server(body).Sent.Select(c => c with { At = c.At * 100 })], EndedAt = TimeSpan.FromSeconds(1) };
+        var slow = Observations.Server(body) with { Sent = [.. Observations.Server(body).Sent.Select(c => c with { At = c.At * 100 })], EndedAt = TimeSpan.FromSeconds(1) };
         var finding = Judge.Judge(Make(GaveUp(35), body: body, consumer: GiveUpAfter2, server: slow));
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
@@ -52,7 +52,7 @@ internal sealed class GhostStreamJudgeTests
         var body = Body();
 
         // The client started 50 ms after the server: its 35 ms is the server's 85 ms; disconnect at 600 ms is 515 ms later.
-        var finding = Judge.Judge(Make(GaveUp(35, clientLagMs: 50), body: body, consumer: GiveUpAfter2, server: Server(body, TimeSpan.FromMilliseconds(600))));
+        var finding = Judge.Judge(Make(GaveUp(35, clientLagMs: 50), body: body, consumer: GiveUpAfter2, server: Observations.Server(body, TimeSpan.FromMilliseconds(600))));
 
         Assert.That(finding.Evidence, Does.Contain("515 ms later"));
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
@@ -66,7 +66,7 @@ internal sealed class GhostStreamJudgeTests
         var exec = Result(ClientOutcome.GaveUp, text: "Hello, wor", stopReason: null);
 
         // The second text delta is frame 3, written at 30 ms.
-        var finding = Judge.Judge(Make(exec, body: body, consumer: GiveUpAfter2, server: Server(body, TimeSpan.FromMilliseconds(230))));
+        var finding = Judge.Judge(Make(exec, body: body, consumer: GiveUpAfter2, server: Observations.Server(body, TimeSpan.FromMilliseconds(230))));
 
         Assert.That(finding.Evidence, Does.Contain("200 ms later"));
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.Handled));
@@ -78,7 +78,7 @@ internal sealed class GhostStreamJudgeTests
         var body = Body();
         var hung = Result(ClientOutcome.Hung, stopReason: null);
 
-        Assert.That(Judge.Judge(Make(hung, body: body, consumer: GiveUpAfter2, server: Server(body, TimeSpan.FromSeconds(10)))).Verdict, Is.EqualTo(Verdict.NotHandled));
+        Assert.That(Judge.Judge(Make(hung, body: body, consumer: GiveUpAfter2, server: Observations.Server(body, TimeSpan.FromSeconds(10)))).Verdict, Is.EqualTo(Verdict.NotHandled));
     }
 
     [Test]

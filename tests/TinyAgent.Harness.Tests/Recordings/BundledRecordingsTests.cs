@@ -157,6 +157,7 @@ internal sealed class BundledRecordingsTests
         var rec = Load("text-long-cjk");
         var frameStarts = rec.Layout.Frames.Select(f => f.Start).ToHashSet();
         Assert.That(rec.Meta.Timeline!.Count(c => !frameStarts.Contains(c.Offset)), Is.GreaterThan(0));
+        Assert.That(rec.Meta.Timeline!.Count(c => (rec.Body[c.Offset] & 0xC0) == 0x80), Is.GreaterThan(0), "some reads end inside a multi-byte character");
         Assert.That(rec.Meta.Timeline![^1].Offset, Is.LessThan(rec.Body.Length));
     }
 

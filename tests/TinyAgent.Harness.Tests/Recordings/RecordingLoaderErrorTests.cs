@@ -23,6 +23,9 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("UTF-8 cut at the end", [.. U(Valid), 0xE6, 0x97], "{f}:10:1: invalid UTF-8 (byte 0xE6 at byte offset 248)");
         yield return Case("invalid JSON in data", U(Start + "event: ping\ndata: {\"type\": oops}\n\n"), "{f}:5:16: data of event 'ping' is not valid JSON: 'o' is an invalid start of a value");
         yield return Case("invalid JSON after CRLF lines", U(Start.Replace("\n", "\r\n", StringComparison.Ordinal) + "data: [1,,2]\r\n\r\n"), "{f}:4:10: data of an event is not valid JSON: ',' is an invalid start of a value");
+        yield return Case("empty data line", U(Start + "event: ping\ndata:\n\n"), "{f}:5:6: data of event 'ping' is empty; expected a JSON object");
+        yield return Case("two JSON values", U(Start + "event: ping\ndata: {} {}\n\n"), "{f}:5:10: data of event 'ping' is not valid JSON: '{' is invalid after a single JSON value. Expected end of data");
+        yield return Case("JSON over two data lines", U(Start + "event: ping\ndata: {\"type\":\ndata:  oops}\n\n"), "{f}:6:8: data of event 'ping' is not valid JSON: 'o' is an invalid start of a value");
         yield return Case("no message_start", U("event: ping\ndata: {\"type\": \"ping\"}\n\n" + Stop), "{f}: no message_start event (the first event is 'ping'); a Messages stream starts with one");
         yield return Case("plain text, no events", U("hello world\n"), "{f}: no message_start event (it has no events); a Messages stream starts with one");
         yield return Case("block without index", U(Start + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"content_block\":{\"type\":\"text\"}}\n\n"), "{f}: event 2 (content_block_start): missing field 'index'");
@@ -57,6 +60,13 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("offsets not ascending", "{\"timeline\":[{\"offset\":0,\"atMs\":0},{\"offset\":100,\"atMs\":5},{\"offset\":100,\"atMs\":6}]}", "{m}: timeline[2].offset 100 is not after timeline[1].offset 100; offsets must ascend");
         yield return Case("time going back", "{\"timeline\":[{\"offset\":0,\"atMs\":10},{\"offset\":100,\"atMs\":5}]}", "{m}: timeline[1].atMs 5 is before timeline[0].atMs 10; times must not go back");
         yield return Case("offset beyond the body", "{\"timeline\":[{\"offset\":0,\"atMs\":0},{\"offset\":248,\"atMs\":5}]}", "{m}: timeline[1].offset 248 is at or beyond the body length 248: sidecar contradicts body length");
+    }
+
+    [Test]
+    public void Sidecar_with_invalid_UTF_8_is_rejected_with_its_position()
+    {
+        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.ParseSidecar("r.meta.json", [.. "{\n \"headers\": {\"a\": \""u8, 0xEF, .. "\"}}"u8], 10));
+        Assert.That(ex!.Message, Is.EqualTo("r.meta.json:2:20: sidecar is not valid UTF-8 (byte 0xEF at byte offset 21)"));
     }
 
     [TestCaseSource(nameof(BadBodies))]

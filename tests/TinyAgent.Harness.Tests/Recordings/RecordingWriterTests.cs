@@ -75,3 +75,25 @@ internal sealed class RecordingWriterTests
         Assert.That(json, Is.EqualTo("{\n  \"status\": 200,\n  \"headers\": {\n    \"request-id\": \"req_1\"\n  },\n  \"timeline\": [\n    {\"offset\":0,\"atMs\":0},\n    {\"offset\":10,\"atMs\":12.5}\n  ]\n}\n"));
     }
 }
+
+internal sealed class RecordingWriterRedactionTests
+{
+    [Test]
+    public void Secret_headers_are_never_saved_in_the_sidecar()
+    {
+        using var dir = new TempFolder();
+        var meta = new RecordingMeta(200,
+            [new("content-type", "text/event-stream"), new("X-Api-Key", "sk-ant-secret-1"), new("set-cookie", "s=sk-ant-secret-2"), new("x-team-token", "sk-ant-secret-3")],
+            null);
+
+        RecordingWriter.Write(dir.File("r.sse"), "x"u8, meta, redactHeaders: ["X-Team-Token"]);
+
+        string saved = File.ReadAllText(dir.File("r.meta.json"));
+        Assert.That(saved, Does.Not.Contain("sk-ant"));
+        var headers = RecordingLoader.ParseSidecar("r.meta.json", File.ReadAllBytes(dir.File("r.meta.json")), 1).Headers;
+        Assert.That(headers, Is.EqualTo(new KeyValuePair<string, string>[]
+        {
+            new("content-type", "text/event-stream"), new("X-Api-Key", "[redacted]"), new("set-cookie", "[redacted]"), new("x-team-token", "[redacted]"),
+        }));
+    }
+}

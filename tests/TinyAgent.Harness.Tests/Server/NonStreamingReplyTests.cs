@@ -56,7 +56,7 @@ internal sealed class NonStreamingReplyTests
     {
         byte[] body = TextStream(4, "ab");
         await using var server = await StartAsync(StaticScenarioSource.Of("whole", Plan(body, PerFrame)));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("whole"), stream: false));
         string json = await response.Content.ReadAsStringAsync().WaitAsync(Bound);

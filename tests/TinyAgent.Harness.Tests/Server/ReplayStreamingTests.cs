@@ -12,7 +12,7 @@ internal sealed class ReplayStreamingTests
     {
         byte[] body = TextStream(50);
         await using var server = await StartAsync(StaticScenarioSource.Of("text", Plan(body, PerFrame)));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("text")));
         var reads = await ReadAllAsync(response);
@@ -44,7 +44,7 @@ internal sealed class ReplayStreamingTests
         });
         // A gap wider than the default: this test proves the mechanism on a loaded machine; the benchmark measures the default.
         await using var server = await StartAsync(StaticScenarioSource.Of("split", plan), new ReplayServerOptions { SplitGap = TimeSpan.FromMilliseconds(25) });
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("split")));
         var reads = await ReadAllAsync(response);
@@ -67,7 +67,7 @@ internal sealed class ReplayStreamingTests
             b.End = StreamEnd.Reset;
         });
         await using var server = await StartAsync(StaticScenarioSource.Of("reset", plan));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("reset")));
         var reads = await ReadAllAsync(response);
@@ -90,7 +90,7 @@ internal sealed class ReplayStreamingTests
             b.End = StreamEnd.CleanClose;
         });
         await using var server = await StartAsync(StaticScenarioSource.Of("close", plan));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("close")));
         var reads = await ReadAllAsync(response);
@@ -112,7 +112,7 @@ internal sealed class ReplayStreamingTests
             b.Stall = new StallSpec(TimeSpan.FromMilliseconds(20), keepalive);
         });
         await using var server = await StartAsync(StaticScenarioSource.Of("stall", plan));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
         using var cts = new CancellationTokenSource();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("stall")));
@@ -149,7 +149,7 @@ internal sealed class ReplayStreamingTests
             b.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty);
         });
         await using var server = await StartAsync(StaticScenarioSource.Of("stall", plan));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
         using var cts = new CancellationTokenSource();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("stall")));
@@ -180,7 +180,7 @@ internal sealed class ReplayStreamingTests
     {
         var plan = Plan(TextStream(2), b => b.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty));
         await using var server = await StartAsync(StaticScenarioSource.Of("stall", plan), new ReplayServerOptions { StallLimit = TimeSpan.FromMilliseconds(200) });
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("stall")));
         var reads = await ReadAllAsync(response);
@@ -204,7 +204,7 @@ internal sealed class ReplayStreamingTests
             }
         });
         await using var server = await StartAsync(StaticScenarioSource.Of("slow", plan));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
         using var cts = new CancellationTokenSource();
 
         var response = await SendAsync(client, Messages(server.ScenarioUrl("slow")));
@@ -257,7 +257,7 @@ internal sealed class ReplayStreamingTests
             1);
         byte[] body = TextStream(3);
         await using var server = await StartAsync(StaticScenarioSource.Of("retry", rateLimited, Plan(body, PerFrame)));
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var first = await SendAsync(client, Messages(server.ScenarioUrl("retry")));
         var firstReads = await ReadAllAsync(first);
@@ -283,7 +283,7 @@ internal sealed class ReplayStreamingTests
     {
         byte[] body = TextStream(3);
         await using var server = await StartAsync(StaticScenarioSource.Of("only", Plan(body)), new ReplayServerOptions { DefaultScenario = "only" });
-        using var client = Client();
+        using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(new Uri(server.BaseUrl.ToString().TrimEnd('/'))));
         var reads = await ReadAllAsync(response);

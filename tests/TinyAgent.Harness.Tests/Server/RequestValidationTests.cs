@@ -43,7 +43,7 @@ internal sealed class RequestValidationTests
     public async Task StartAsync()
     {
         _server = await ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", Plan(TextStream(3), PerFrame)), new ReplayServerOptions { MaxRequestBodyBytes = 4096 });
-        _client = Client();
+        _client = ServerTestKit.Client();
     }
 
     [OneTimeTearDown]
@@ -114,7 +114,7 @@ internal sealed class RequestValidationTests
         await using var server = await ServerTestKit.StartAsync(
             StaticScenarioSource.Of("ok", Plan(TextStream(3), PerFrame)),
             new ReplayServerOptions { RedactHeaders = ["x-custom-secret"] });
-        using var client = Client();
+        using var client = ServerTestKit.Client();
         foreach (bool stream in new[] { true, false })
         {
             using var request = Messages(server.ScenarioUrl("ok"), stream);
