@@ -89,7 +89,11 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             TimestampFrequency = time.TimestampFrequency,
         };
 
-        var findings = Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
+        // No request reached the replayed stream (the client never sent one, or it was rejected before planning):
+        // whatever the client did, no bug was exercised.
+        var findings = observation.Server.Count == 0
+            ? Judges.ToDictionary(j => j.Bug, j => RunFinding.NotExercised(j.Bug, "no request reached the replayed stream"), StringComparer.Ordinal)
+            : Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
         table.Forget(spec.Key);
         return ToReport(spec, observation, findings);
     }

@@ -26,14 +26,18 @@ internal sealed class ExecContractTests
                 Scenario("give-up", """[{"kind":"latency","firstByteMs":0,"betweenChunksMs":25,"jitterMs":0}]""", "give-up", "text-long-cjk"),
                 Scenario("stall", """[{"kind":"stall","afterEvents":4}]""", null, "text-short"),
             ],
-            clients: [.. modes.Select(m => ExecEntry(m, TestClient(m)))]);
+            clients:
+            [
+                .. modes.Select(m => ExecEntry(m, TestClient(m))),
+                ExecEntry("no-request", """echo '{"text":"","stop_reason":null,"error":{"type":"config","message":"no key"}}' > "$HARNESS_RESULT_FILE"; exit 1"""),
+            ]);
     }
 
     [Test]
     public void Suite_finishes_and_reports_every_run_of_every_client()
     {
         var report = _run.RequireReport();
-        Assert.That(report["runs"]!.AsArray(), Has.Count.EqualTo(8 * 4), _run.Out);
+        Assert.That(report["runs"]!.AsArray(), Has.Count.EqualTo(9 * 4), _run.Out);
         Assert.That(report["interrupted"]!.GetValue<bool>(), Is.False);
     }
 
@@ -98,6 +102,16 @@ internal sealed class ExecContractTests
         foreach (string client in new[] { "crash", "malformed", "never-exit" })
         {
             Assert.That(_run.VerdictTable(client).Values, Has.None.EqualTo("handled"), _run.Describe(client));
+        }
+    }
+
+    [Test]
+    public void Program_that_never_reaches_the_stream_exercises_no_bug_whatever_it_reports()
+    {
+        Assert.That(_run.VerdictTable("no-request").Values, Is.All.EqualTo("not-exercised"), _run.Describe("no-request"));
+        foreach (var run in _run.Runs("no-request"))
+        {
+            Assert.That(run["findings"]!["silent-truncation"]!["evidence"]!.GetValue<string>(), Is.EqualTo("no request reached the replayed stream"));
         }
     }
 }
