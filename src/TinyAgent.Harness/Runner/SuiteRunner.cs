@@ -17,6 +17,8 @@ namespace TinyAgent.Harness.Runner;
 internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
 {
     // One judge per bug; a new judge is one file and one line here.
+    private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(5);
+
     private static readonly IReadOnlyList<IJudge> Judges = [new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
@@ -70,7 +72,9 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             Time = time,
         };
 
-        var result = await RunGuard.RunAsync(client, context, cancellationToken).ConfigureAwait(false);
+        // Killing a process tree and collecting its output takes longer than an in-process client's return.
+        var grace = client is ExecClient ? ExecGrace : (TimeSpan?)null;
+        var result = await RunGuard.RunAsync(client, context, cancellationToken, grace).ConfigureAwait(false);
         var evidence = await CollectEvidenceAsync(server, table, spec.Key, cancellationToken).ConfigureAwait(false);
         var plan = table.LastPlan(spec.Key) ?? FaultPlanner.Plan(spec.Recording, spec.Scenario.Faults, 1, spec.Seed);
         var observation = new RunObservation

@@ -18,11 +18,11 @@ internal sealed class ExampleClientTests
     public async Task Tinyagent_gets_the_same_verdicts_in_process_and_through_exec()
     {
         var run = await ExecSuite.RunAsync(
-            recordings: ["text-short", "text-long-cjk", "crlf-keepalive"],
+            recordings: ["text-short", "text-long-cjk"],
             scenarios:
             [
                 Scenario("baseline", "[]"),
-                Scenario("split-protocol", """[{"kind":"split"}]"""),
+                Scenario("split-protocol", """[{"kind":"split"},{"kind":"latency","firstByteMs":0,"betweenChunksMs":15,"jitterMs":0}]"""),
                 Scenario("error-event", """[{"kind":"error-event","afterEvents":5}]"""),
                 Scenario("drop-clean-midframe", """[{"kind":"drop","afterEvents":5,"mode":"clean-close","midFrame":true}]"""),
                 Scenario("give-up", """[{"kind":"latency","firstByteMs":0,"betweenChunksMs":25,"jitterMs":0}]""", "give-up"),
