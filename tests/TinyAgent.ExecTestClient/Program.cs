@@ -75,7 +75,7 @@ internal sealed class Loop(string mode)
 
             var body = await response.Content.ReadAsStreamAsync();
             using var idle = new CancellationTokenSource();
-            var events = mode == "split" ? SplitPerRead(body) : Parse(body, mode == "stall" ? null : idle);
+            var events = mode == "split" ? SplitPerRead(body, idle) : Parse(body, mode == "stall" ? null : idle);
             await foreach (string data in events.WithCancellation(idle.Token))
             {
                 if (Handle(data) is { } error)
@@ -131,11 +131,12 @@ internal sealed class Loop(string mode)
     }
 
     /// <summary>The split-packet bug: every read decoded and split on blank lines by itself.</summary>
-    private static async IAsyncEnumerable<string> SplitPerRead(Stream body)
+    private static async IAsyncEnumerable<string> SplitPerRead(Stream body, CancellationTokenSource timeouts, [EnumeratorCancellation] CancellationToken token = default)
     {
+        timeouts.CancelAfter(HarnessContract.Timeout("FIRST_BYTE") ?? TimeSpan.FromSeconds(60));
         var buffer = new byte[8192];
         int n;
-        while ((n = await body.ReadAsync(buffer)) > 0)
+        while ((n = await body.ReadAsync(buffer, token)) > 0)
         {
             foreach (string frame in Encoding.UTF8.GetString(buffer, 0, n).Replace("\r\n", "\n").Split("\n\n"))
             {
