@@ -1,23 +1,29 @@
-// A tiny client for the exec contract's tests. HARNESS_TEST_MODE says how to behave:
-//   good        stream the answer, honour HARNESS_CANCEL_AFTER_DELTAS (abort, linger), write the result, exit 0
-//   ghost       like good, but on give-up stops reading without aborting, lingers, exits 0
-//   crash       exit 3 without writing the result file
-//   malformed   write a result file that is not JSON, exit 0
-//   never-exit  write its PID to HARNESS_TEST_PID_FILE, then wait forever
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using HarnessExamples;
 
-string mode = Environment.GetEnvironmentVariable("HARNESS_TEST_MODE") ?? "good";
-string resultFile = Environment.GetEnvironmentVariable("HARNESS_RESULT_FILE") ?? throw new InvalidOperationException("HARNESS_RESULT_FILE is not set");
+// Usage: TinyAgent.ExecTestClient [mode]   (or HARNESS_TEST_MODE=mode; default good)
+//   good        buffered SSE parsing, surfaces error events and missing message_stop, reads stop_reason,
+//               idle timeout from HARNESS_IDLE_TIMEOUT_MS, closes the connection on give-up
+//   split       decodes and splits each read on its own (split-packet bug)
+//   truncation  ignores error events and the missing message_stop, exits 0 (silent-truncation bug)
+//   ghost       on give-up stops reading but keeps the connection open while it lingers (ghost-stream bug)
+//   stall       no idle timeout: waits on a stalled stream until killed (stall bug)
+//   crash       exits with code 3 without writing the result file
+//   malformed   writes a result file that is not JSON and exits 0
+//   never-exit  writes its PID to HARNESS_TEST_PID_FILE (if set), then ignores everything and never exits
+string mode = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("HARNESS_TEST_MODE") ?? "good";
 switch (mode)
 {
     case "crash":
         Console.Error.WriteLine("test client: crashing on purpose");
         return 3;
     case "malformed":
-        File.WriteAllText(resultFile, "{\"text\": \"unterminated");
+        File.WriteAllText(Environment.GetEnvironmentVariable("HARNESS_RESULT_FILE")!, "{\"text\": \"Hel");
         return 0;
     case "never-exit":
         if (Environment.GetEnvironmentVariable("HARNESS_TEST_PID_FILE") is string pidFile)
@@ -28,73 +34,160 @@ switch (mode)
         }
 
         Console.WriteLine("test client: never exiting");
-        await Task.Delay(Timeout.Infinite);
+        Thread.Sleep(Timeout.Infinite);
         return 0;
+    case "good" or "split" or "truncation" or "ghost" or "stall":
+        return await new Loop(mode).RunAsync();
     default:
-        break;
+        Console.Error.WriteLine($"unknown mode '{mode}'");
+        return 2;
 }
 
-int? cancelAfter = int.TryParse(Environment.GetEnvironmentVariable("HARNESS_CANCEL_AFTER_DELTAS"), CultureInfo.InvariantCulture, out int n) ? n : null;
-int linger = int.TryParse(Environment.GetEnvironmentVariable("HARNESS_LINGER_MS"), CultureInfo.InvariantCulture, out int l) ? l : 0;
-string baseUrl = Environment.GetEnvironmentVariable("ANTHROPIC_BASE_URL") ?? throw new InvalidOperationException("ANTHROPIC_BASE_URL is not set");
+internal sealed class Loop(string mode)
+{
+    private readonly StringBuilder _text = new();
+    private string? _stopReason;
+    private bool _sawStop;
+    private int _deltas;
 
-// No drain on dispose: disposing an unfinished response closes its connection at once.
-using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan };
-using var cts = new CancellationTokenSource();
-using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/v1/messages")
-{
-    Content = new StringContent("""{"model":"m","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
-};
-request.Headers.Add("x-api-key", Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"));
-var text = new StringBuilder();
-string? stopReason = null;
-object? error = null;
-int deltas = 0;
-var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
-var body = await response.Content.ReadAsStreamAsync(cts.Token);
-try
-{
-    await foreach (var item in SseParser.Create(body).EnumerateAsync(cts.Token))
+    public async Task<int> RunAsync()
     {
-        using var doc = JsonDocument.Parse(item.Data);
+        // No drain on dispose: disposing an unfinished response closes its connection at once.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan };
+        var baseUrl = Environment.GetEnvironmentVariable("ANTHROPIC_BASE_URL")!.TrimEnd('/');
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/v1/messages")
+        {
+            Content = new StringContent(
+                """{"model":"claude-sonnet-4-5","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Hello"}]}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("x-api-key", Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"));
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        try
+        {
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Fail($"http_{(int)response.StatusCode}", await response.Content.ReadAsStringAsync());
+            }
+
+            var body = await response.Content.ReadAsStreamAsync();
+            using var idle = new CancellationTokenSource();
+            var events = mode == "split" ? SplitPerRead(body, idle) : Parse(body, mode == "stall" ? null : idle);
+            await foreach (string data in events.WithCancellation(idle.Token))
+            {
+                if (Handle(data) is { } error)
+                {
+                    response.Dispose();
+                    return Fail(error.Type, error.Message);
+                }
+
+                if (_deltas == HarnessContract.CancelAfterDeltas)
+                {
+                    if (mode != "ghost")
+                    {
+                        response.Dispose();
+                    }
+
+                    HarnessContract.WriteResult(_text.ToString(), null, null, null);
+                    await Task.Delay(HarnessContract.Linger);
+                    GC.KeepAlive(response);
+                    return 0;
+                }
+
+                if (mode != "stall")
+                {
+                    idle.CancelAfter(HarnessContract.Timeout("IDLE") ?? TimeSpan.FromSeconds(30));
+                }
+            }
+
+            if (!_sawStop && mode != "truncation")
+            {
+                return Fail("incomplete_stream", "the stream ended before message_stop");
+            }
+
+            HarnessContract.WriteResult(_text.ToString(), _stopReason, null, null);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("stalled", "no event within the idle timeout");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException)
+        {
+            return Fail(ex.GetType().Name, ex.Message);
+        }
+    }
+
+    private static async IAsyncEnumerable<string> Parse(Stream body, CancellationTokenSource? timeouts, [EnumeratorCancellation] CancellationToken token = default)
+    {
+        timeouts?.CancelAfter(HarnessContract.Timeout("FIRST_BYTE") ?? TimeSpan.FromSeconds(60));
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(token))
+        {
+            yield return item.Data;
+        }
+    }
+
+    /// <summary>The split-packet bug: every read decoded and split on blank lines by itself.</summary>
+    private static async IAsyncEnumerable<string> SplitPerRead(Stream body, CancellationTokenSource timeouts, [EnumeratorCancellation] CancellationToken token = default)
+    {
+        timeouts.CancelAfter(HarnessContract.Timeout("FIRST_BYTE") ?? TimeSpan.FromSeconds(60));
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await body.ReadAsync(buffer, token)) > 0)
+        {
+            foreach (string frame in Encoding.UTF8.GetString(buffer, 0, n).Replace("\r\n", "\n").Split("\n\n"))
+            {
+                foreach (string line in frame.Split('\n'))
+                {
+                    if (line.StartsWith("data:", StringComparison.Ordinal))
+                    {
+                        yield return line[5..].TrimStart();
+                    }
+                }
+            }
+        }
+    }
+
+    private (string Type, string Message)? Handle(string data)
+    {
+        if (data.Length == 0)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(data);
         var root = doc.RootElement;
         switch (root.GetProperty("type").GetString())
         {
             case "content_block_delta" when root.GetProperty("delta").GetProperty("type").GetString() == "text_delta":
-                text.Append(root.GetProperty("delta").GetProperty("text").GetString());
-                deltas++;
+                string text = root.GetProperty("delta").GetProperty("text").GetString() ?? "";
+                Console.Write(text);
+                _text.Append(text);
+                _deltas++;
                 break;
-            case "message_delta":
-                stopReason = root.GetProperty("delta").GetProperty("stop_reason").GetString();
+            case "message_delta" when root.GetProperty("delta").TryGetProperty("stop_reason", out var reason):
+                _stopReason = reason.GetString();
                 break;
-            case "error":
-                error = new { type = root.GetProperty("error").GetProperty("type").GetString(), message = root.GetProperty("error").GetProperty("message").GetString() };
+            case "message_stop":
+                _sawStop = true;
                 break;
+            case "error" when mode != "truncation":
+                var error = root.GetProperty("error");
+                return (error.GetProperty("type").GetString() ?? "error", error.GetProperty("message").GetString() ?? "");
             default:
                 break;
         }
 
-        if (deltas == cancelAfter)
-        {
-            if (mode != "ghost")
-            {
-                await cts.CancelAsync(); // abort the connection, the way an AbortController would
-                response.Dispose();
-            }
+        return null;
+    }
 
-            break;
-        }
+    private int Fail(string type, string message)
+    {
+        HarnessContract.WriteResult(_text.ToString(), _stopReason, type, message);
+        Console.Error.WriteLine($"{type}: {message}");
+        return 1;
     }
 }
-catch (OperationCanceledException)
-{
-}
-
-File.WriteAllText(resultFile, JsonSerializer.Serialize(new { text = text.ToString(), stop_reason = stopReason, error }));
-if (cancelAfter is not null)
-{
-    await Task.Delay(linger); // the process stays alive: a forgotten connection stays visible
-}
-
-GC.KeepAlive(response);
-return error is null ? 0 : 1;

@@ -19,6 +19,9 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
 
     public const string DummyApiKey = "sk-ant-harness-dummy";
 
+    /// <summary>How long to wait for a killed process tree to exit before reporting it hung anyway.</summary>
+    private static readonly TimeSpan KillWait = TimeSpan.FromMilliseconds(500);
+
     public string Name => name;
 
     public string CommandLine => commandLine;
@@ -42,10 +45,15 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         psi.Environment["HARNESS_RESULT_FILE"] = resultFile;
         psi.Environment.Remove("HARNESS_CANCEL_AFTER_DELTAS");
         psi.Environment.Remove("HARNESS_LINGER_MS");
+
+        // Optional hints for clients that take timeouts (the in-process tinyagent client gets the same values).
+        psi.Environment["HARNESS_FIRST_BYTE_TIMEOUT_MS"] = Ms(context.Timeouts.FirstByte);
+        psi.Environment["HARNESS_IDLE_TIMEOUT_MS"] = Ms(context.Timeouts.Idle);
+        psi.Environment["HARNESS_TOTAL_TIMEOUT_MS"] = Ms(context.Timeouts.Total);
         if (context.Consumer.GiveUpAfterDeltas is int n)
         {
             psi.Environment["HARNESS_CANCEL_AFTER_DELTAS"] = n.ToString(CultureInfo.InvariantCulture);
-            psi.Environment["HARNESS_LINGER_MS"] = ((long)context.Linger.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            psi.Environment["HARNESS_LINGER_MS"] = Ms(context.Linger);
         }
 
         var stdout = new TailBuffer(OutputTail);
@@ -85,14 +93,24 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
             {
                 killed = true;
                 KillTree(process);
-                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+                // Bounded well inside RunGuard's grace, so the hung result keeps the output captured so far.
+                using var bound = new CancellationTokenSource(KillWait);
+                try
+                {
+                    await process.WaitForExitAsync(bound.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // still tearing down (or a grandchild holds the pipes): report what we have
+                }
             }
 
             var result = new ClientResult
             {
                 StartedTimestamp = started,
                 EndedAt = time.GetElapsedTime(started),
-                ExitCode = process.ExitCode,
+                ExitCode = process.HasExited ? process.ExitCode : null,
                 Stdout = stdout.ToString(),
                 Stderr = stderr.ToString(),
             };
@@ -161,6 +179,8 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
             Error = error ?? (exitCode != 0 ? new ClientError("exit_code", $"exited with code {exitCode}") : null),
         };
     }
+
+    private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private static string? OptionalString(JsonElement obj, string field) =>
         !obj.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null ? null

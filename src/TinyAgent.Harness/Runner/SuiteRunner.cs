@@ -16,6 +16,9 @@ namespace TinyAgent.Harness.Runner;
 /// </summary>
 internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
 {
+    // Killing an exec client's process tree takes longer than abandoning an in-process task.
+    private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(5);
+
     private static readonly IReadOnlyList<IJudge> Judges = VerdictAggregator.AllJudges;
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
@@ -74,7 +77,9 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             Time = time,
         };
 
-        var result = await RunGuard.RunAsync(client, context, cancellationToken).ConfigureAwait(false);
+        // Killing a process tree and collecting its output takes longer than an in-process client's return.
+        var grace = client is ExecClient ? ExecGrace : (TimeSpan?)null;
+        var result = await RunGuard.RunAsync(client, context, cancellationToken, grace).ConfigureAwait(false);
         var evidence = await CollectEvidenceAsync(server, table, spec.Key, cancellationToken).ConfigureAwait(false);
         var plan = table.LastPlan(spec.Key) ?? FaultPlanner.Plan(spec.Recording, spec.Scenario.Faults, 1, spec.Seed);
         var observation = new RunObservation
@@ -93,7 +98,11 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             TimestampFrequency = time.TimestampFrequency,
         };
 
-        var findings = Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
+        // No request reached the replayed stream (the client never sent one, or it was rejected before planning):
+        // whatever the client did, no bug was exercised.
+        var findings = observation.Server.Count == 0
+            ? Judges.ToDictionary(j => j.Bug, j => RunFinding.NotExercised(j.Bug, "no request reached the replayed stream"), StringComparer.Ordinal)
+            : Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
         table.Forget(spec.Key);
         return ToReport(spec, observation, findings);
     }

@@ -24,7 +24,7 @@ internal sealed record ReplayServerOptions
     /// <summary>Header names redacted in the request log, besides x-api-key, authorization, proxy-authorization, cookie and set-cookie.</summary>
     public IReadOnlyList<string> RedactHeaders { get; init; } = [];
 
-    /// <summary><c>anthropic-version</c> values accepted. Default 2023-06-01 and 2023-01-01.</summary>
+    /// <summary><c>anthropic-version</c> values accepted besides any dated version from 2023-01-01 on. Default 2023-06-01 and 2023-01-01.</summary>
     public IReadOnlyList<string> AcceptedVersions { get; init; } = ["2023-06-01", "2023-01-01"];
 
     /// <summary>Largest request body accepted (bytes); larger gets 413 <c>request_too_large</c>. Default 1 MiB.</summary>

@@ -29,8 +29,18 @@ internal sealed class RequestValidator(ReplayServerOptions options)
             return ApiError.InvalidRequest("anthropic-version: header is required.");
         }
 
-        return _versions.Contains(version) ? null : ApiError.InvalidRequest($"anthropic-version: unknown version '{version}'.");
+        return _versions.Contains(version) || IsLaterDatedVersion(version)
+            ? null
+            : ApiError.InvalidRequest($"anthropic-version: unknown version '{version}'.");
     }
+
+    /// <summary>
+    /// Current SDKs send newer dated versions than the ones listed (the official .NET and TypeScript SDKs send
+    /// e.g. 2026-10-21); any yyyy-MM-dd from 2023-01-01 on is accepted so real clients reach the stream.
+    /// </summary>
+    internal static bool IsLaterDatedVersion(string version) =>
+        DateOnly.TryParseExact(version, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+        && date >= new DateOnly(2023, 1, 1);
 
     /// <summary>Reads and checks the body; returns the request or the error to answer.</summary>
     public async Task<(MessagesRequest Request, ApiError? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
