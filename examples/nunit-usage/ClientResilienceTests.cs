@@ -75,7 +75,7 @@ public sealed class ClientResilienceTests
         // RunAsync binds the scenario, runs our delegate under the session's deadline, and judges it.
         var scenario = new ScenarioOptions("text-short")
         {
-            Faults = ["latency:firstByteMs=0,betweenChunksMs=25"], // the stream is still flowing when we give up
+            Faults = ["latency:firstByteMs=0,betweenChunksMs=50"], // the stream is still flowing when we give up
             GiveUpAfterDeltas = 3,
         };
 
