@@ -1,0 +1,287 @@
+using TinyAgent.Harness.Clients;
+using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Judges;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Runner;
+using TinyAgent.Harness.Server;
+
+namespace TinyAgent.Harness.Library;
+
+/// <summary>
+/// The harness as a library, for your own tests: a replay server on 127.0.0.1 that serves recordings with faults,
+/// and the judges that decide, per bug, whether your client handled what it was given.
+/// <code>
+/// await using var session = await HarnessSession.StartAsync(new() { RecordingsFolder = "recordings" });
+/// var scenario = session.AddScenario("text-short", "split");
+/// var outcome = await MyClientAsync(scenario.BaseUrl);       // your client, your code
+/// var verdicts = await session.JudgeAsync(scenario, outcome);
+/// Assert.That(verdicts.SplitPacket.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
+/// </code>
+/// One session serves any number of scenarios, concurrently; each scenario is judged once.
+/// </summary>
+public sealed class HarnessSession : IAsyncDisposable
+{
+    // The same judges, in the same order, as the CLI's suite.
+    private static readonly IReadOnlyList<IJudge> Judges = [new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
+
+    private readonly HarnessSessionOptions _options;
+    private readonly Dictionary<string, Recording> _recordings;
+    private readonly ScenarioTable _table;
+    private readonly ReplayServer _server;
+    private readonly RunTimeouts _timeouts;
+    private int _counter;
+
+    private HarnessSession(HarnessSessionOptions options, Dictionary<string, Recording> recordings, ScenarioTable table, ReplayServer server)
+    {
+        _options = options;
+        _recordings = recordings;
+        _table = table;
+        _server = server;
+        _timeouts = new RunTimeouts(options.IdleTimeout, options.IdleTimeout, options.Deadline, options.Deadline)
+        {
+            StallTolerance = options.StallTolerance,
+            GhostBound = options.GhostBound,
+        };
+    }
+
+    /// <summary>The server's address, e.g. <c>http://127.0.0.1:PORT</c> (scenarios live under it).</summary>
+    public Uri ServerUrl => _server.BaseUrl;
+
+    /// <summary>The names of the recordings loaded, in ordinal order.</summary>
+    public IReadOnlyList<string> Recordings => [.. _recordings.Keys.Order(StringComparer.Ordinal)];
+
+    internal TimeProvider Time => _options.TimeProvider;
+
+    /// <summary>
+    /// Loads the recordings and starts the replay server on a free port of 127.0.0.1.
+    /// Throws <see cref="ArgumentException"/> with a one-line message (file and what is wrong) for bad options or recordings.
+    /// </summary>
+    public static async Task<HarnessSession> StartAsync(HarnessSessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var recordings = LoadRecordings(options);
+        var table = new ScenarioTable();
+        var server = await ReplayServer.StartAsync(
+            new ReplayServerOptions { StallLimit = options.Deadline + TimeSpan.FromSeconds(2) },
+            table,
+            options.TimeProvider,
+            cancellationToken).ConfigureAwait(false);
+        return new HarnessSession(options, recordings, table, server);
+    }
+
+    /// <summary>Binds <paramref name="recording"/> with <paramref name="faultSpecs"/> (read-everything consumer); see <see cref="AddScenario(ScenarioOptions)"/>.</summary>
+    public ScenarioHandle AddScenario(string recording, params string[] faultSpecs) =>
+        AddScenario(new ScenarioOptions(recording) { Faults = faultSpecs });
+
+    /// <summary>
+    /// Binds a scenario on the server and returns its handle, whose <see cref="ScenarioHandle.BaseUrl"/> your client uses.
+    /// Throws <see cref="ArgumentException"/> for an unknown recording or a bad fault spec (one line naming which and why).
+    /// </summary>
+    public ScenarioHandle AddScenario(ScenarioOptions scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (!_recordings.TryGetValue(scenario.Recording, out var recording))
+        {
+            throw new ArgumentException($"recording '{scenario.Recording}' is not loaded (known: {string.Join(", ", Recordings)})", nameof(scenario));
+        }
+
+        if (scenario.GiveUpAfterDeltas is <= 0)
+        {
+            throw new ArgumentException($"scenario '{scenario.Recording}': GiveUpAfterDeltas must be at least 1, not {scenario.GiveUpAfterDeltas}", nameof(scenario));
+        }
+
+        var faults = new List<IFault>(scenario.Faults.Count);
+        for (int i = 0; i < scenario.Faults.Count; i++)
+        {
+            try
+            {
+                faults.Add(FaultRegistry.Parse(scenario.Faults[i], $"faults[{i}]"));
+            }
+            catch (FaultConfigException e)
+            {
+                throw new ArgumentException($"scenario '{scenario.Recording}': {e.Message}", nameof(scenario), e);
+            }
+        }
+
+        int seed = scenario.Seed ?? _options.Seed;
+        string key = $"lib{Interlocked.Increment(ref _counter)}-{scenario.Recording}";
+        _table.Bind(key, recording, faults, seed);
+        return new ScenarioHandle(this, key, _server.ScenarioUrl(key), scenario, recording, faults, [.. faults.Select(FaultRegistry.Describe)], seed, Time.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Judges a scenario after your client ran against it. Call it as soon as the client returned: the moment of the call
+    /// counts as the client's end (the stall judge measures it). Waits (bounded by the deadline) until the server has
+    /// finished every request of the scenario, then applies every judge.
+    /// </summary>
+    public Task<ScenarioVerdicts> JudgeAsync(ScenarioHandle scenario, ClientOutcomeInfo outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var result = ToResult(scenario, outcome, Time.GetElapsedTime(scenario.StartedTimestamp));
+        return JudgeResultAsync(scenario, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// Binds <paramref name="scenario"/>, runs <paramref name="client"/> against it under the session's deadline, and judges it.
+    /// The client's token fires at the deadline; a client still running then is reported hung (and abandoned if it ignores
+    /// the token). An exception the client throws counts as the error it surfaced.
+    /// </summary>
+    public async Task<ScenarioVerdicts> RunAsync(ScenarioOptions scenario, Func<ScenarioHandle, CancellationToken, Task<ClientOutcomeInfo>> client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var handle = AddScenario(scenario);
+        var adapter = new DelegateClient(handle, client);
+        var context = new ClientRunContext
+        {
+            BaseUrl = handle.BaseUrl,
+            Consumer = Consumer(handle),
+            Timeouts = _timeouts,
+            Time = Time,
+        };
+        var result = await RunGuard.RunAsync(adapter, context, cancellationToken).ConfigureAwait(false);
+        return await JudgeResultAsync(handle, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server.</summary>
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task<ScenarioVerdicts> JudgeResultAsync(ScenarioHandle scenario, ClientResult result, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(scenario.Session, this))
+        {
+            throw new ArgumentException($"scenario '{scenario.Name}' belongs to another session", nameof(scenario));
+        }
+
+        if (Interlocked.Exchange(ref scenario.Judged, 1) != 0)
+        {
+            throw new InvalidOperationException($"scenario '{scenario.Name}' was already judged; add a new scenario for another run");
+        }
+
+        var evidence = await CollectEvidenceAsync(scenario.Key, cancellationToken).ConfigureAwait(false);
+        var plan = _table.LastPlan(scenario.Key) ?? FaultPlanner.Plan(scenario.RecordingData, scenario.FaultList, 1, scenario.Seed);
+        var observation = new RunObservation
+        {
+            RunId = scenario.Key,
+            Client = "library",
+            Recording = scenario.Recording,
+            Scenario = scenario.Name,
+            Faults = scenario.Faults,
+            Consumer = Consumer(scenario),
+            Timeouts = _timeouts,
+            RecordingExpected = scenario.RecordingData.Expected,
+            Plan = plan,
+            Result = result,
+            Server = evidence,
+            TimestampFrequency = Time.TimestampFrequency,
+        };
+        _table.Forget(scenario.Key);
+        var verdicts = Judges.Select(j => ToPublic(j.Judge(observation))).ToList();
+        return new ScenarioVerdicts(scenario.Name, scenario.Faults, verdicts, evidence.Count, RunFacts.Describe(result));
+    }
+
+    /// <summary>Waits on the server's completion signal of each request, bounded, like the suite runner.</summary>
+    private async Task<IReadOnlyList<ServerEvidence>> CollectEvidenceAsync(string key, CancellationToken cancellationToken)
+    {
+        int attempts = _table.Attempts(key);
+        var evidence = new List<ServerEvidence>(attempts);
+        for (int attempt = 1; attempt <= attempts; attempt++)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(_options.Deadline + TimeSpan.FromSeconds(3));
+            try
+            {
+                evidence.Add(await _server.WaitForCompletionAsync(key, attempt, bound.Token).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_server.EvidenceFor(key).FirstOrDefault(e => e.Attempt == attempt) is { } partial)
+                {
+                    evidence.Add(partial);
+                }
+            }
+        }
+
+        return evidence;
+    }
+
+    private static ConsumerModel Consumer(ScenarioHandle h) =>
+        h.GiveUpAfterDeltas is int n ? new ConsumerModel($"give-up-after-{n}", n) : ConsumerModel.ReadAll;
+
+    internal ClientResult ToResult(ScenarioHandle scenario, ClientOutcomeInfo outcome, TimeSpan endedAt)
+    {
+        long gaveUp = scenario.GaveUpTimestamp;
+        return new ClientResult
+        {
+            Outcome = outcome.GaveUp ? ClientOutcome.GaveUp : outcome.ErrorType is null ? ClientOutcome.Completed : ClientOutcome.Failed,
+            Text = outcome.Text,
+            StopReason = outcome.StopReason,
+            Error = outcome.ErrorType is null ? null : new ClientError(outcome.ErrorType, outcome.ErrorMessage ?? ""),
+            StartedTimestamp = scenario.StartedTimestamp,
+            GaveUpAt = outcome.GaveUp && gaveUp != 0 ? Time.GetElapsedTime(scenario.StartedTimestamp, gaveUp) : null,
+            EndedAt = endedAt,
+        };
+    }
+
+    private static BugVerdict ToPublic(RunFinding f) => new(
+        f.Bug,
+        f.Verdict switch
+        {
+            Verdict.Handled => BugVerdictKind.Handled,
+            Verdict.NotHandled => BugVerdictKind.NotHandled,
+            _ => BugVerdictKind.NotExercised,
+        },
+        f.Evidence);
+
+    private static Dictionary<string, Recording> LoadRecordings(HarnessSessionOptions options)
+    {
+        var all = new List<Recording>();
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(options.RecordingsFolder))
+            {
+                string folder = Path.GetFullPath(options.RecordingsFolder);
+                if (!Directory.Exists(folder))
+                {
+                    throw new ArgumentException($"HarnessSessionOptions.RecordingsFolder: {options.RecordingsFolder}: folder not found");
+                }
+
+                all.AddRange(RecordingLoader.LoadGlob("*" + RecordingLoader.Extension, folder));
+            }
+
+            all.AddRange(options.RecordingPaths.Select(p => RecordingLoader.Load(p)));
+        }
+        catch (RecordingException e)
+        {
+            throw new ArgumentException(e.Message, nameof(options), e);
+        }
+
+        var byName = new Dictionary<string, Recording>(StringComparer.Ordinal);
+        foreach (var r in all)
+        {
+            if (byName.TryGetValue(r.Name, out var other) && !string.Equals(other.Path, r.Path, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"recording name '{r.Name}' is used by both {other.Path} and {r.Path}", nameof(options));
+            }
+
+            byName[r.Name] = r;
+        }
+
+        return byName;
+    }
+
+    /// <summary>Runs the test author's delegate as a client under test, so the suite's deadline guard applies.</summary>
+    private sealed class DelegateClient(ScenarioHandle handle, Func<ScenarioHandle, CancellationToken, Task<ClientOutcomeInfo>> run) : IClientUnderTest
+    {
+        public string Name => "library";
+
+        public async Task<ClientResult> RunAsync(ClientRunContext context, CancellationToken cancellationToken)
+        {
+            var outcome = await run(handle, cancellationToken).ConfigureAwait(false);
+            var session = handle.Session;
+            return session.ToResult(handle, outcome, session.Time.GetElapsedTime(handle.StartedTimestamp));
+        }
+    }
+}
