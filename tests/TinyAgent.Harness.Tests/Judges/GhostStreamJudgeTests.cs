@@ -47,6 +47,16 @@ internal sealed class GhostStreamJudgeTests
     }
 
     [Test]
+    public void A_client_that_ended_before_receiving_N_deltas_never_gave_up_so_it_is_not_exercised()
+    {
+        var body = Body();
+        var finding = Judge.Judge(Make(Result(ClientOutcome.Completed, text: "", stopReason: null), body: body, consumer: GiveUpAfter2, server: Observations.Server(body)));
+
+        Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotExercised));
+        Assert.That(finding.Evidence, Does.Contain("before receiving 2 text deltas"));
+    }
+
+    [Test]
     public void The_client_clock_is_shifted_onto_the_server_clock()
     {
         var body = Body();
