@@ -150,6 +150,14 @@ internal sealed class AllFaultsEndToEndTests
     }
 
     [Test]
+    public void Invalid_json_in_a_data_line_is_a_protocol_error_for_tinyagent()
+    {
+        var run = Run("tinyagent", "invalid-json", "text-short");
+        Assert.That(run.Outcome, Is.EqualTo("failed"));
+        Assert.That(run.Error, Does.StartWith("StreamProtocolException:"));
+    }
+
+    [Test]
     public void Giving_up_closes_the_connection_for_tinyagent_but_not_for_the_ghost()
     {
         var ours = Run("tinyagent", "give-up", "text-short");

@@ -58,7 +58,8 @@ internal sealed class SuiteFixture : IDisposable
             { "name": "stall-pings", "faults": [{ "kind": "stall", "afterEvents": 3, "keepalive": "ping", "everyMs": 80 }], "recordings": ["text-short.sse"] },
             { "name": "give-up", "consumer": "give-up", "faults": [{ "kind": "latency", "firstByteMs": 0, "betweenChunksMs": 80, "jitterMs": 0 }] },
             { "name": "http-error", "faults": [{ "kind": "http-error", "status": 529, "attempts": 1, "retryAfterSeconds": 0 }] },
-            { "name": "garbage", "faults": [{ "kind": "garbage", "modes": ["unknown-types"] }] }
+            { "name": "garbage", "faults": [{ "kind": "garbage", "modes": ["unknown-types"] }] },
+            { "name": "invalid-json", "faults": [{ "kind": "garbage", "modes": ["invalid-json"] }], "recordings": ["text-short.sse"] }
           ],
           "clients": [ { "name": "tinyagent" }, { "name": "naive-split" }, { "name": "naive-truncation" }, { "name": "naive-ghost" } ],
           "expectations": EXPECTATIONS,
