@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Suite;
 
@@ -47,6 +48,20 @@ internal sealed class RunCommandTests
         Assert.That(one.Runs, Has.Count.LessThan(a.Runs.Count));
         Assert.That(m.Runs.Select(r => r.Id).Order(), Is.EqualTo(a.Runs.Select(r => r.Id).Order()));
         Assert.That(m.Clients.Select(c => c.Bugs.Select(b => (c.Name, b.Key, b.Value.Verdict)).ToList()), Is.EqualTo(a.Clients.Select(c => c.Bugs.Select(b => (c.Name, b.Key, b.Value.Verdict)).ToList())));
+    }
+
+    [Test]
+    public async Task Run_accepts_any_sse_file_without_a_sidecar_outside_the_config_folder()
+    {
+        using var suite = new SuiteFixture(Small.Replace("EXPECT", "{}", StringComparison.Ordinal));
+        using var elsewhere = new TempFolder();
+        string plain = elsewhere.File("mine.sse");
+        File.Copy(suite.Folder.File("text-short.sse"), plain);
+        var (exit, output, err) = await suite.RunCliAsync("run", "--config", suite.ConfigPath, "--recording", plain, "--client", "tinyagent", "--out", "adhoc");
+        Assert.That(exit, Is.Zero, output + err);
+        var report = JsonReportWriter.Read(suite.Folder.File("adhoc/report.json"));
+        Assert.That(report.Runs.Select(r => r.Recording).Distinct(), Is.EqualTo(new[] { "mine" }));
+        Assert.That(report.Runs.Select(r => r.Client).Distinct(), Is.EqualTo(new[] { "tinyagent" }));
     }
 
     [Test]
