@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -38,6 +39,10 @@ internal sealed class MessageAccumulator : IDisposable
     public StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data)
     {
         EventCount++;
+
+        // Nearly every event is a text or JSON delta in the API's exact byte layout: read those without a JSON reader.
+        if (eventType == "content_block_delta" && TryCanonicalDelta(data, out var fast))
+            return fast;
 
         // Utf8JsonReader does not check UTF-8 inside strings it does not decode: without this, a corrupted byte would
         // end up in a block's JsonElement and throw InvalidOperationException in the caller's hands later.
@@ -354,14 +359,126 @@ internal sealed class MessageAccumulator : IDisposable
         if (!Materialize)
             return null;
         var text = escaped ? DecodeEscaped(data.Slice(valueStart - 1, valueLength + 2)) : Encoding.UTF8.GetString(value);
-        return kind switch
-        {
-            DeltaKind.Text => new TextDeltaEvent(index, text),
-            DeltaKind.InputJson => new InputJsonDeltaEvent(index, text),
-            DeltaKind.Thinking => new ThinkingDeltaEvent(index, text),
-            _ => new SignatureDeltaEvent(index, text),
-        };
+        return MakeDelta(kind, index, text);
     }
+
+    private static readonly SearchValues<byte> StringStops =
+        SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(static b => (byte)b), (byte)'"', (byte)'\\']);
+
+    /// <summary>
+    /// The fast path for a delta laid out exactly as the API sends it: <c>{"type":"content_block_delta","index":N,
+    /// "delta":{"type":"text_delta","text":"..."}}</c> (or partial_json, thinking, signature) whose value has no
+    /// escapes. Anything else (spaces, other key order, escapes, control characters, invalid UTF-8) returns false
+    /// and goes through the JSON reader, which gives the same result or the error.
+    /// </summary>
+    private bool TryCanonicalDelta(ReadOnlySpan<byte> data, out StreamEvent? result)
+    {
+        result = null;
+        ReadOnlySpan<byte> head = "{\"type\":\"content_block_delta\",\"index\":"u8;
+        if (!data.StartsWith(head))
+            return false;
+        var rest = data[head.Length..];
+        var digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (digits is < 1 or > 9 || (digits > 1 && rest[0] == '0'))
+            return false;
+        var index = 0;
+        foreach (var d in rest[..digits])
+            index = (index * 10) + (d - '0');
+        rest = rest[digits..];
+        if (!Eat(ref rest, ",\"delta\":{\"type\":\""u8))
+            return false;
+        DeltaKind kind;
+        if (Eat(ref rest, "text_delta\",\"text\":\""u8))
+            kind = DeltaKind.Text;
+        else if (Eat(ref rest, "input_json_delta\",\"partial_json\":\""u8))
+            kind = DeltaKind.InputJson;
+        else if (Eat(ref rest, "thinking_delta\",\"thinking\":\""u8))
+            kind = DeltaKind.Thinking;
+        else if (Eat(ref rest, "signature_delta\",\"signature\":\""u8))
+            kind = DeltaKind.Signature;
+        else
+            return false;
+        var end = 0;
+        var escaped = false;
+        while (true)
+        {
+            var next = rest[end..].IndexOfAny(StringStops);
+            if (next < 0)
+                return false;
+            end += next;
+            if (rest[end] == '"')
+                break;
+            if (rest[end] != '\\' || end + 1 >= rest.Length)
+                return false; // a raw control character: invalid JSON, the slow path says so
+            escaped = true;
+            end += 2; // the escaped character is never the closing quote; \uXXXX digits are checked when decoding
+        }
+        if (!rest[end..].SequenceEqual("\"}}"u8))
+            return false;
+        var value = rest[..end];
+        // An escaped value is validated by CopyString as it decodes; a raw one is checked here.
+        if ((!escaped && !System.Text.Unicode.Utf8.IsValid(value)) || !Started || index >= _blocks.Count
+            || _blocks[index] is not { Stopped: false } state || !state.Accepts(kind))
+            return false; // the slow path reports the error
+        var target = kind == DeltaKind.Signature ? state.Signature : state.Main;
+        string? text = null;
+        if (!escaped)
+        {
+            target.Append(value);
+        }
+        else
+        {
+            var quoted = data.Slice(data.Length - rest.Length - 1, end + 2);
+            if (!TryUnescape(quoted, target, Materialize, out text))
+                return false;
+        }
+        _onContent();
+        if (kind == DeltaKind.InputJson)
+            state.HasInputDeltas = true;
+        if (Materialize)
+            result = MakeDelta(kind, index, text ?? Encoding.UTF8.GetString(value));
+        return true;
+    }
+
+    /// <summary>Decodes one quoted JSON string into the buffer; false (nothing written) if the escapes are invalid.</summary>
+    private static bool TryUnescape(ReadOnlySpan<byte> quoted, PooledBuffer target, bool materialize, out string? text)
+    {
+        text = null;
+        try
+        {
+            var reader = new Utf8JsonReader(quoted);
+            reader.Read();
+            var written = reader.CopyString(target.GetSpan(quoted.Length));
+            if (materialize)
+                text = Encoding.UTF8.GetString(target.GetSpan(0)[..written]);
+            target.Advance(written);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Eat(ref ReadOnlySpan<byte> rest, ReadOnlySpan<byte> literal)
+    {
+        if (!rest.StartsWith(literal))
+            return false;
+        rest = rest[literal.Length..];
+        return true;
+    }
+
+    private static StreamEvent MakeDelta(DeltaKind kind, int index, string text) => kind switch
+    {
+        DeltaKind.Text => new TextDeltaEvent(index, text),
+        DeltaKind.InputJson => new InputJsonDeltaEvent(index, text),
+        DeltaKind.Thinking => new ThinkingDeltaEvent(index, text),
+        _ => new SignatureDeltaEvent(index, text),
+    };
 
     // Set by FieldOf for the "type" property: a reader cannot be compared twice after Read().
     private bool IsTypeProperty { get; set; }
