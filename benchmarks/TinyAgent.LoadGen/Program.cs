@@ -226,6 +226,7 @@ internal static class Program
         var start = samples[0];
         var end = samples[^1];
         Console.WriteLine($"soak C={concurrency} for {duration.TotalMinutes:0.#} min: {streams} streams, {errors} failed; per-stream max lateness p50 {Percentile(maxPerStream, 0.5):0.0} ms, p99 {Percentile(maxPerStream, 0.99):0.0} ms");
+        Console.WriteLine($"per-stream max lateness p90 {Percentile(maxPerStream, 0.9):0.0} ms, p95 {Percentile(maxPerStream, 0.95):0.0} ms, max {(maxPerStream.Length == 0 ? 0 : maxPerStream[^1]):0.0} ms; streams over 100 ms: {maxPerStream.Count(l => l > 100)}, over 1 s: {maxPerStream.Count(l => l > 1000)}");
         Console.WriteLine($"rss MiB start {start.Rss / 1048576.0:0.0}, peak {samples.Max(s => s.Rss) / 1048576.0:0.0}, end {end.Rss / 1048576.0:0.0}; fds start {start.Fds}, peak {samples.Max(s => s.Fds)}, end {end.Fds}");
         return errors == 0 ? 0 : 1;
     }
