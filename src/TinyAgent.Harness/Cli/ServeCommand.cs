@@ -86,6 +86,7 @@ internal static class ServeCommand
         {
             void OnCompleted(ServerEvidence evidence) => log.Request(evidence, source.Take(evidence.Scenario, evidence.Attempt));
             server.RequestCompleted += OnCompleted;
+            server.RequestRejected += log.Rejected;
             WriteBanner(context.Out, server, source, bare, chaos, replay, fixedRecording, inputs.Recordings.Count, seed);
             try
             {
@@ -97,6 +98,7 @@ internal static class ServeCommand
             }
 
             server.RequestCompleted -= OnCompleted;
+            server.RequestRejected -= log.Rejected;
             rejected = [.. server.RequestLog.Where(e => e.ErrorType is { } t && t != "client-gone").Select(e => $"{e.Status} {e.ErrorType}")];
         }
 

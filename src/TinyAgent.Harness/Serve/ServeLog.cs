@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Server;
 using System.Globalization;
 using TinyAgent.Harness.Model;
 
@@ -37,6 +38,21 @@ internal sealed class ServeLog(TextWriter output)
         string ms = evidence.EndedAt is { } end ? string.Create(CultureInfo.InvariantCulture, $"{end.TotalMilliseconds:0} ms") : "?";
         return string.Create(CultureInfo.InvariantCulture,
             $"{evidence.RequestId} {evidence.Scenario}#{evidence.Attempt} status {evidence.Status}: {text}; sent {evidence.BytesSent} B in {evidence.Sent.Count} chunks, {ms} | {PlanSpec.Marker}{served?.Spec.ToString() ?? "(unknown)"}");
+    }
+
+    /// <summary>One line for a request the server refused before planning: no recording or faults were involved.</summary>
+    public void Rejected(RequestLogEntry entry)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            output.WriteLine($"{entry.RequestId} rejected: status {entry.Status} {entry.ErrorType} for {entry.Method} {entry.Path}");
+            output.Flush();
+        }
     }
 
     public void Request(ServerEvidence evidence, ServedRequest? served)

@@ -33,7 +33,8 @@ internal sealed class RequestClock : IDisposable
 
     public void Dispose() => _registration.Dispose();
 
-    private void MarkDisconnected() => Interlocked.CompareExchange(ref _disconnectedAt, _time.GetTimestamp(), 0);
+    /// <summary>Records the disconnect now unless it was recorded earlier.</summary>
+    public void MarkDisconnected() => Interlocked.CompareExchange(ref _disconnectedAt, _time.GetTimestamp(), 0);
 }
 
 /// <summary>

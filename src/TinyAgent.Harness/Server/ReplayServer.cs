@@ -57,6 +57,9 @@ internal sealed class ReplayServer : IAsyncDisposable
         remove => _evidence.Completed -= value;
     }
 
+    /// <summary>Raised when a request was answered with an API error before any plan (no key, bad JSON, unknown path).</summary>
+    public event Action<RequestLogEntry>? RequestRejected;
+
     /// <summary>Starts a server. Throws <see cref="ReplayServerException"/> (one-line message) if the address cannot be bound.</summary>
     public static async Task<ReplayServer> StartAsync(ReplayServerOptions options, IScenarioSource scenarios, TimeProvider time, CancellationToken ct)
     {
@@ -178,7 +181,12 @@ internal sealed class ReplayServer : IAsyncDisposable
         }
         finally
         {
-            _log.Add(new RequestLogEntry(requestId, request.Method, request.Path.Value ?? "", _redactor.Redact(request.Headers), context.Response.StatusCode, errorType, scenario, attempt));
+            var entry = new RequestLogEntry(requestId, request.Method, request.Path.Value ?? "", _redactor.Redact(request.Headers), context.Response.StatusCode, errorType, scenario, attempt);
+            _log.Add(entry);
+            if (errorType is not null and not "client-gone")
+            {
+                RequestRejected?.Invoke(entry);
+            }
         }
     }
 
@@ -226,6 +234,12 @@ internal sealed class ReplayServer : IAsyncDisposable
         else
         {
             (sent, ending, status) = await ReplyWholeAsync(context, plan, scenario, requestId, clock).ConfigureAwait(false);
+        }
+
+        if (ending == "client-gone")
+        {
+            // A failed write can tell us the client left before RequestAborted's callback has run: that is the moment we learned it.
+            clock.MarkDisconnected();
         }
 
         _evidence.Add(new ServerEvidence

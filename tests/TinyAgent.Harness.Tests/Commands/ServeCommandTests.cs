@@ -34,6 +34,8 @@ internal sealed class ServeCommandTests
                 keyless.Headers.Remove("x-api-key");
                 using var refused = await http.SendAsync(keyless).WaitAsync(CommandKit.Bound);
                 Assert.That((int)refused.StatusCode, Is.EqualTo(401));
+                var line = await output.WaitForLineAsync(l => l.Contains(" rejected: ", StringComparison.Ordinal));
+                Assert.That(line, Does.Match(@"^req_\d{12} rejected: status 401 authentication_error for POST /v1/messages$"));
             }
 
             await interrupt.CancelAsync();
@@ -42,7 +44,7 @@ internal sealed class ServeCommandTests
 
         string text = output.ToString();
         Assert.That(text, Does.Contain("rejected before planning: 401 authentication_error 1"));
-        var lines = output.Lines.Where(l => l.StartsWith("req_", StringComparison.Ordinal)).ToList();
+        var lines = output.Lines.Where(l => l.StartsWith("req_", StringComparison.Ordinal) && !l.Contains(" rejected: ", StringComparison.Ordinal)).ToList();
         Assert.That(lines, Has.Count.EqualTo(4));
         Assert.That(lines, Has.All.Match(@"^req_\d{12} chaos#\d status 200: (read to the end|reset by plan after \d+ B); sent \d+ B in \d+ chunks, \d+ ms \| replay: seed=-?\d+ attempt=1 recording=\S+ faults=(split|drop)\("));
         Assert.That(text, Does.Contain("serve: 4 requests"));
