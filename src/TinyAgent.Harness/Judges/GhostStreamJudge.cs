@@ -36,7 +36,7 @@ internal sealed class GhostStreamJudge : IJudge
         // A client that ended without giving up and without even the first N deltas' text never had the chance
         // to leave (say, its parser failed on CRLF): that is another bug's finding, not a ghost.
         if (run.Result.Outcome is ClientOutcome.Completed or ClientOutcome.Failed &&
-            run.Result.Text.Length < FirstDeltasText(run.Plan.Body, end).Length)
+            run.Result.Text.Length < RunFacts.TextUpTo(run.Plan.Body, end).Length)
         {
             return RunFinding.NotExercised(Bug, $"the client ended ({Outcome(run)}) before receiving {n} text deltas, so it never gave up");
         }
@@ -73,18 +73,6 @@ internal sealed class GhostStreamJudge : IJudge
         return late <= run.Timeouts.GhostBound
             ? new(Bug, Verdict.Handled, measured)
             : new(Bug, Verdict.NotHandled, measured);
-    }
-
-    private static string FirstDeltasText(byte[] body, int end)
-    {
-        try
-        {
-            return Recordings.ReferenceReader.Read(body[..end]).Text;
-        }
-        catch (Recordings.RecordingFormatException)
-        {
-            return "";
-        }
     }
 
     /// <summary>

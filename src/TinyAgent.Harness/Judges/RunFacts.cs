@@ -51,6 +51,19 @@ internal static class RunFacts
         return JsonSerializer.Serialize(part) + (from + length < s.Length ? "..." : "");
     }
 
+    /// <summary>The text a correct reader has from the first <paramref name="end"/> bytes of the body ("" when that prefix is unreadable).</summary>
+    public static string TextUpTo(byte[] body, int end)
+    {
+        try
+        {
+            return ReferenceReader.Read(body[..end]).Text;
+        }
+        catch (RecordingFormatException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Offset just after the frame carrying the <paramref name="n"/>-th text delta of the body, or null when it has fewer.</summary>
     public static int? EndOfNthTextDelta(byte[] body, int n)
     {

@@ -160,7 +160,7 @@ public sealed class HarnessSession : IAsyncDisposable
             throw new InvalidOperationException($"scenario '{scenario.Name}' was already judged; add a new scenario for another run");
         }
 
-        var evidence = await CollectEvidenceAsync(scenario.Key, cancellationToken).ConfigureAwait(false);
+        var evidence = await _server.CollectEvidenceAsync(scenario.Key, _options.Deadline + TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
         var plan = _table.LastPlan(scenario.Key) ?? FaultPlanner.Plan(scenario.RecordingData, scenario.FaultList, 1, scenario.Seed);
         var observation = new RunObservation
         {
@@ -180,31 +180,6 @@ public sealed class HarnessSession : IAsyncDisposable
         _table.Forget(scenario.Key);
         var verdicts = Judges.Select(j => ToPublic(j.Judge(observation))).ToList();
         return new ScenarioVerdicts(scenario.Name, scenario.Faults, verdicts, evidence.Count, RunFacts.Describe(result));
-    }
-
-    /// <summary>Waits on the server's completion signal of each request, bounded, like the suite runner.</summary>
-    private async Task<IReadOnlyList<ServerEvidence>> CollectEvidenceAsync(string key, CancellationToken cancellationToken)
-    {
-        int attempts = _table.Attempts(key);
-        var evidence = new List<ServerEvidence>(attempts);
-        for (int attempt = 1; attempt <= attempts; attempt++)
-        {
-            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bound.CancelAfter(_options.Deadline + TimeSpan.FromSeconds(3));
-            try
-            {
-                evidence.Add(await _server.WaitForCompletionAsync(key, attempt, bound.Token).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                if (_server.EvidenceFor(key).FirstOrDefault(e => e.Attempt == attempt) is { } partial)
-                {
-                    evidence.Add(partial);
-                }
-            }
-        }
-
-        return evidence;
     }
 
     private static ConsumerModel Consumer(ScenarioHandle h) =>

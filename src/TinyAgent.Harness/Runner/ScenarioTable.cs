@@ -16,8 +16,6 @@ internal sealed class ScenarioTable : IScenarioSource
 
     public void Forget(string key) => _bindings.TryRemove(key, out _);
 
-    public int Attempts(string key) => _bindings.TryGetValue(key, out var b) ? b.Attempts : 0;
-
     public ReplayPlan? LastPlan(string key) => _bindings.TryGetValue(key, out var b) ? b.LastPlan : null;
 
     public bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan)
@@ -29,11 +27,7 @@ internal sealed class ScenarioTable : IScenarioSource
         }
 
         plan = FaultPlanner.Plan(binding.Recording, binding.Faults, attempt, binding.Seed);
-        lock (binding)
-        {
-            binding.Attempts = Math.Max(binding.Attempts, attempt);
-            binding.LastPlan = plan;
-        }
+        binding.LastPlan = plan; // attempts arrive one after another for a run; the server counts them
 
         return true;
     }
@@ -49,7 +43,6 @@ internal sealed class ScenarioTable : IScenarioSource
         public Recording Recording { get; } = recording;
         public IReadOnlyList<IFault> Faults { get; } = faults;
         public int Seed { get; } = seed;
-        public int Attempts { get; set; }
         public ReplayPlan? LastPlan { get; set; }
     }
 }

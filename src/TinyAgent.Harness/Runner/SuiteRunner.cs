@@ -80,7 +80,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         // Killing a process tree and collecting its output takes longer than an in-process client's return.
         var grace = client is ExecClient ? ExecGrace : (TimeSpan?)null;
         var result = await RunGuard.RunAsync(client, context, cancellationToken, grace).ConfigureAwait(false);
-        var evidence = await CollectEvidenceAsync(server, table, spec.Key, cancellationToken).ConfigureAwait(false);
+        var evidence = await server.CollectEvidenceAsync(spec.Key, config.Timeouts.Deadline + TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
         var plan = table.LastPlan(spec.Key) ?? FaultPlanner.Plan(spec.Recording, spec.Scenario.Faults, 1, spec.Seed);
         var observation = new RunObservation
         {
@@ -105,32 +105,6 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             : Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
         table.Forget(spec.Key);
         return ToReport(spec, observation, findings);
-    }
-
-    /// <summary>Waits (on the server's own completion signals, bounded) until every request of the run has ended.</summary>
-    private async Task<IReadOnlyList<ServerEvidence>> CollectEvidenceAsync(ReplayServer server, ScenarioTable table, string key, CancellationToken cancellationToken)
-    {
-        int attempts = table.Attempts(key);
-        var evidence = new List<ServerEvidence>(attempts);
-        for (int attempt = 1; attempt <= attempts; attempt++)
-        {
-            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bound.CancelAfter(config.Timeouts.Deadline + TimeSpan.FromSeconds(3));
-            try
-            {
-                evidence.Add(await server.WaitForCompletionAsync(key, attempt, bound.Token).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                var partial = server.EvidenceFor(key).FirstOrDefault(e => e.Attempt == attempt);
-                if (partial is not null)
-                {
-                    evidence.Add(partial);
-                }
-            }
-        }
-
-        return evidence;
     }
 
     private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyDictionary<string, RunFinding> findings)

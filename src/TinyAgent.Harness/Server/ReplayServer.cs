@@ -57,6 +57,34 @@ internal sealed class ReplayServer : IAsyncDisposable
         remove => _evidence.Completed -= value;
     }
 
+    /// <summary>
+    /// Waits on the completion signal of every request made to <paramref name="scenario"/> so far, each for at most
+    /// <paramref name="boundEach"/>; a request still open then is returned as it stands.
+    /// </summary>
+    public async Task<IReadOnlyList<ServerEvidence>> CollectEvidenceAsync(string scenario, TimeSpan boundEach, CancellationToken cancellationToken)
+    {
+        int attempts = AttemptsOf(scenario);
+        var evidence = new List<ServerEvidence>(attempts);
+        for (int attempt = 1; attempt <= attempts; attempt++)
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(boundEach);
+            try
+            {
+                evidence.Add(await WaitForCompletionAsync(scenario, attempt, bound.Token).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (EvidenceFor(scenario).FirstOrDefault(e => e.Attempt == attempt) is { } partial)
+                {
+                    evidence.Add(partial);
+                }
+            }
+        }
+
+        return evidence;
+    }
+
     /// <summary>Raised when a request was answered with an API error before any plan (no key, bad JSON, unknown path).</summary>
     public event Action<RequestLogEntry>? RequestRejected;
 

@@ -1,0 +1,72 @@
+using TinyAgent.Harness.Judges;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Replay;
+using static TinyAgent.Harness.Tests.Judges.Observations;
+
+namespace TinyAgent.Harness.Tests.Judges;
+
+/// <summary>The questions every judge shares, answered once: these pin the answers the judges agree on.</summary>
+internal sealed class RunFactsTests
+{
+    [Test]
+    public void The_nth_text_delta_ends_where_its_frame_ends_and_a_short_stream_has_none()
+    {
+        var body = Body();
+        int? second = RunFacts.EndOfNthTextDelta(body, 2);
+
+        Assert.That(second, Is.Not.Null);
+        Assert.That(RunFacts.TextUpTo(body, second!.Value), Is.EqualTo(Deltas[0] + Deltas[1]));
+        Assert.That(RunFacts.EndOfNthTextDelta(body, 0), Is.Zero);
+        Assert.That(RunFacts.EndOfNthTextDelta(body, Deltas.Length + 1), Is.Null);
+    }
+
+    [Test]
+    public void Text_up_to_an_unreadable_prefix_is_empty()
+    {
+        byte[] garbage = System.Text.Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {not json\n\n");
+        Assert.That(RunFacts.TextUpTo(garbage, garbage.Length), Is.Empty);
+    }
+
+    [Test]
+    public void Only_a_plan_that_changes_nothing_but_the_cuts_is_lossless()
+    {
+        Assert.That(RunFacts.IsLossless(new PlanFacts { CutsInsideFrames = 12, SplitKinds = ["utf8"] }), Is.True);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { InjectedErrorType = "overloaded_error" }), Is.False);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { MaxTokensEnding = true }), Is.False);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { Stalls = true }), Is.False);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { HttpErrorStatus = 529 }), Is.False);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { Garbage = true }), Is.False);
+        Assert.That(RunFacts.IsLossless(new PlanFacts { BytesDropped = 1 }), Is.False);
+    }
+
+    [Test]
+    public void Expected_comes_from_the_plan_and_falls_back_to_the_recording()
+    {
+        var run = Make(Result(ClientOutcome.Completed, text: "x", stopReason: "end_turn"));
+        Assert.That(RunFacts.Expected(run), Is.SameAs(run.Plan.Expected ?? run.RecordingExpected));
+        var withoutPlanExpectation = run with { Plan = run.Plan with { Expected = null } };
+        Assert.That(RunFacts.Expected(withoutPlanExpectation), Is.SameAs(run.RecordingExpected));
+    }
+
+    [Test]
+    public void The_stream_request_is_the_last_attempt_and_read_all_depends_on_the_consumer()
+    {
+        var run = Make(Result(ClientOutcome.Completed, text: "x", stopReason: "end_turn"));
+        Assert.That(RunFacts.StreamRequest(run), Is.SameAs(run.Server[^1]));
+        Assert.That(RunFacts.StreamRequest(run with { Server = [] }), Is.Null);
+        Assert.That(RunFacts.ReadsAll(run), Is.True);
+        Assert.That(RunFacts.ReadsAll(run with { Consumer = new ConsumerModel("give-up", 2) }), Is.False);
+    }
+
+    [Test]
+    public void Evidence_describes_what_the_client_returned_on_one_line()
+    {
+        var failed = Result(ClientOutcome.Failed, text: "Hello", stopReason: null) with { Error = new ClientError("overloaded_error", "Overloaded\nsecond line"), ExitCode = 3 };
+        string text = RunFacts.Describe(failed);
+
+        Assert.That(text, Is.EqualTo("failed, 5 chars of text, stop_reason null, error overloaded_error: \"Overloaded\\nsecond line\", exit code 3"));
+        Assert.That(RunFacts.Describe(failed with { ReadsStopReason = false, Error = null, ExitCode = null }), Is.EqualTo("failed, 5 chars of text, stop_reason not read, no error"));
+        Assert.That(RunFacts.Excerpt("abcdef", 2, 3), Is.EqualTo("\"cde\"..."));
+        Assert.That(RunFacts.Excerpt("abc", 3), Is.EqualTo("(end)"));
+    }
+}
