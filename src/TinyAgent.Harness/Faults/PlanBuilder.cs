@@ -118,7 +118,8 @@ internal sealed class PlanBuilder
         {
             try
             {
-                expected = ReferenceReader.Read(_body);
+                // Lossless plans keep the recording's own bytes: its expectation is already derived once.
+                expected = ReferenceEquals(_body, Recording.Body) ? Recording.Expected : ReferenceReader.Read(_body);
             }
             catch (RecordingFormatException)
             {
