@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using TinyAgent.Harness.Cli;
@@ -43,6 +45,23 @@ internal static partial class CommandKit
         Assert.That(err, Does.StartWith("tinyagent-harness: "));
         Assert.That(err, Does.Contain(expectedFragment));
         Assert.That(err + result.Out, Does.Not.Contain("   at "));
+    }
+
+    /// <summary>
+    /// A stopped server let go of its port itself, not left it to the process's exit: a connection is refused and a new
+    /// listener can bind it, so serve can be restarted on the same <c>--port</c>.
+    /// </summary>
+    public static async Task AssertPortReleasedAsync(int port)
+    {
+        using (var probe = new TcpClient(AddressFamily.InterNetwork))
+        {
+            var refused = await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound));
+            Assert.That(refused?.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused), $"port {port} after the stop");
+        }
+
+        using var again = new TcpListener(IPAddress.Loopback, port);
+        Assert.That(() => again.Start(), Throws.Nothing, $"port {port} can be bound again");
+        again.Stop();
     }
 
     public static HttpClient Client() => new(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };

@@ -12,7 +12,7 @@ namespace TinyAgent.Harness.Tests.Commands;
 internal sealed class ServeCommandTests
 {
     [Test]
-    public async Task Serve_logs_each_request_with_what_the_client_did_and_summarises_on_interrupt()
+    public async Task Serve_logs_each_request_with_what_the_client_did_summarises_on_interrupt_and_releases_its_port()
     {
         var (exit, output, err, interrupt) = CommandKit.Start(RepoPaths.RepoRoot, "serve", "--config", CommandKit.Config, "--chaos", "split=1,drop=1", "--seed", "7");
         using (interrupt)
@@ -40,6 +40,7 @@ internal sealed class ServeCommandTests
 
             await interrupt.CancelAsync();
             Assert.That(await exit.WaitAsync(CommandKit.Bound), Is.EqualTo(0));
+            await CommandKit.AssertPortReleasedAsync(baseUrl.Port);
         }
 
         string text = output.ToString();
@@ -66,6 +67,7 @@ internal sealed class ServeCommandTests
             line = await output.WaitForLineAsync(l => l.StartsWith("req_", StringComparison.Ordinal));
             await interrupt.CancelAsync();
             Assert.That(await exit.WaitAsync(CommandKit.Bound), Is.EqualTo(0));
+            await CommandKit.AssertPortReleasedAsync(baseUrl.Port);
         }
 
         (exit, output, _, interrupt) = CommandKit.Start(RepoPaths.RepoRoot, "serve", "--config", CommandKit.Config, "--replay", line);
@@ -77,6 +79,7 @@ internal sealed class ServeCommandTests
             string replayed = await output.WaitForLineAsync(l => l.StartsWith("req_", StringComparison.Ordinal));
             await interrupt.CancelAsync();
             Assert.That(await exit.WaitAsync(CommandKit.Bound), Is.EqualTo(0));
+            await CommandKit.AssertPortReleasedAsync(baseUrl.Port);
             Assert.That(again, Is.EqualTo(first));
             Assert.That(replayed[replayed.IndexOf(PlanSpec.Marker, StringComparison.Ordinal)..], Is.EqualTo(line[line.IndexOf(PlanSpec.Marker, StringComparison.Ordinal)..]));
         }
