@@ -59,13 +59,12 @@ public sealed class MessagesClient
         using var attempt = await SendAsync(request, streaming: false, clock, cancellationToken).ConfigureAwait(false);
         var (body, first, count) = attempt.Take();
         await using var reader = new BodyReader(body, first, count, ReadPipeline, clock, cancellationToken);
-        using var whole = new PooledBuffer();
+        var whole = new ArrayBufferWriter<byte>(BodyReader.BufferSize);
         try
         {
-            var chunk = new byte[BodyReader.BufferSize];
             int n;
-            while ((n = await reader.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                whole.Append(chunk.AsSpan(0, n));
+            while ((n = await reader.ReadAsync(whole.GetMemory(BodyReader.BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                whole.Advance(n);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
@@ -75,7 +74,7 @@ public sealed class MessagesClient
         WireMessage? wire;
         try
         {
-            wire = JsonSerializer.Deserialize(whole.Written, WireJsonContext.Default.WireMessage);
+            wire = JsonSerializer.Deserialize(whole.WrittenSpan, WireJsonContext.Default.WireMessage);
         }
         catch (JsonException ex)
         {

@@ -6,8 +6,8 @@ namespace TinyAgent.Client.Internal;
 
 /// <summary>
 /// Turns each SSE item (event name + UTF-8 data) into state, and into a typed event only when someone enumerates.
-/// Text deltas are copied (unescaped) from the data bytes into pooled buffers and decoded once per block,
-/// so the accumulate-only path allocates nothing per delta.
+/// Text deltas are transcoded (unescaped, UTF-8 checked) from the data bytes straight into pooled UTF-16 buffers,
+/// so the accumulate-only path allocates nothing per delta and the final text is one copy.
 /// </summary>
 internal sealed class MessageAccumulator : IDisposable
 {
@@ -346,7 +346,8 @@ internal sealed class MessageAccumulator : IDisposable
         var value = data.Slice(valueStart, valueLength);
         if (!escaped)
         {
-            target.Append(value);
+            // The whole data passed Utf8.IsValid above.
+            target.AppendUtf8(value);
         }
         else
         {
@@ -415,52 +416,84 @@ internal sealed class MessageAccumulator : IDisposable
         }
         if (!rest[end..].SequenceEqual("\"}}"u8))
             return false;
-        var value = rest[..end];
-        // An escaped value is validated by CopyString as it decodes; a raw one is checked here.
-        if ((!escaped && !System.Text.Unicode.Utf8.IsValid(value)) || !Started || index >= _blocks.Count
-            || _blocks[index] is not { Stopped: false } state || !state.Accepts(kind))
+        if (!Started || index >= _blocks.Count || _blocks[index] is not { Stopped: false } state || !state.Accepts(kind))
             return false; // the slow path reports the error
         var target = kind == DeltaKind.Signature ? state.Signature : state.Main;
-        string? text = null;
-        if (!escaped)
-        {
-            target.Append(value);
-        }
-        else
-        {
-            var quoted = data.Slice(data.Length - rest.Length - 1, end + 2);
-            if (!TryUnescape(quoted, target, Materialize, out text))
-                return false;
-        }
+        // Transcoding validates: invalid UTF-8 or a bad escape writes nothing and goes to the slow path for its error.
+        var written = !escaped ? target.AppendUtf8(rest[..end])
+            : UnescapeSimple(rest[..end], target) is var simple and not -2 ? simple
+            : TryUnescape(data.Slice(data.Length - rest.Length - 1, end + 2), target);
+        if (written < 0)
+            return false;
         _onContent();
         if (kind == DeltaKind.InputJson)
             state.HasInputDeltas = true;
         if (Materialize)
-            result = MakeDelta(kind, index, text ?? Encoding.UTF8.GetString(value));
+            result = MakeDelta(kind, index, new string(target.Last(written)));
         return true;
     }
 
-    /// <summary>Decodes one quoted JSON string into the buffer; false (nothing written) if the escapes are invalid.</summary>
-    private static bool TryUnescape(ReadOnlySpan<byte> quoted, PooledBuffer target, bool materialize, out string? text)
+    /// <summary>
+    /// Decodes a string body whose escapes are all single characters (\n, \", \\ ...: what the API sends, as it keeps
+    /// other text raw) into the buffer: the characters written, -1 (nothing written) if it is invalid, or -2 when it
+    /// holds a \u escape, which <see cref="TryUnescape"/> decodes (surrogate pairs and their errors).
+    /// </summary>
+    private static int UnescapeSimple(ReadOnlySpan<byte> value, TextBuffer target)
     {
-        text = null;
+        // Each escape shrinks two bytes to one char and one UTF-8 byte never makes more than one char.
+        var span = target.GetSpan(value.Length);
+        var written = 0;
+        while (true)
+        {
+            // A backslash is ASCII, so it never splits a UTF-8 sequence: each run must be valid on its own.
+            var slash = value.IndexOf((byte)'\\');
+            var run = slash < 0 ? value : value[..slash];
+            if (System.Text.Unicode.Utf8.ToUtf16(run, span[written..], out _, out var n, replaceInvalidSequences: false) != OperationStatus.Done)
+                return -1;
+            written += n;
+            if (slash < 0)
+                break;
+            // The caller's scan paired every backslash with the byte after it, so that byte exists.
+            int c = value[slash + 1] switch
+            {
+                (byte)'"' => '"',
+                (byte)'\\' => '\\',
+                (byte)'/' => '/',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                (byte)'n' => '\n',
+                (byte)'r' => '\r',
+                (byte)'t' => '\t',
+                (byte)'u' => -2,
+                _ => -1,
+            };
+            if (c < 0)
+                return c;
+            span[written++] = (char)c;
+            value = value[(slash + 2)..];
+        }
+        target.Advance(written);
+        return written;
+    }
+
+    /// <summary>Decodes one quoted JSON string into the buffer: the characters written, or -1 (nothing written) if it is invalid.</summary>
+    private static int TryUnescape(ReadOnlySpan<byte> quoted, TextBuffer target)
+    {
         try
         {
             var reader = new Utf8JsonReader(quoted);
             reader.Read();
             var written = reader.CopyString(target.GetSpan(quoted.Length));
-            if (materialize)
-                text = Encoding.UTF8.GetString(target.GetSpan(0)[..written]);
             target.Advance(written);
-            return true;
+            return written;
         }
         catch (JsonException)
         {
-            return false;
+            return -1;
         }
         catch (InvalidOperationException)
         {
-            return false;
+            return -1;
         }
     }
 
@@ -591,8 +624,8 @@ internal sealed class MessageAccumulator : IDisposable
     {
         public required string Type { get; init; }
         public required JsonElement StartJson { get; init; }
-        public PooledBuffer Main { get; } = new();
-        public PooledBuffer Signature { get; } = new();
+        public TextBuffer Main { get; } = new();
+        public TextBuffer Signature { get; } = new();
         public List<JsonElement>? Citations { get; set; }
         public bool HasInputDeltas { get; set; }
         public bool Stopped { get; set; }
