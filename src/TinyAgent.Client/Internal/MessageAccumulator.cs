@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -434,9 +435,9 @@ internal sealed class MessageAccumulator : IDisposable
     }
 
     /// <summary>
-    /// Decodes a string body whose escapes are all single characters (\n, \", \\ ...: what the API sends, as it keeps
-    /// other text raw) into the buffer: the characters written, -1 (nothing written) if it is invalid, or -2 when it
-    /// holds a \u escape, which <see cref="TryUnescape"/> decodes (surrogate pairs and their errors).
+    /// Decodes a string body into the buffer without a JSON reader: the characters written, -1 (nothing written) if it
+    /// is invalid, or -2 for what it leaves to <see cref="TryUnescape"/>: a lone or broken surrogate escape, a short
+    /// or non-hex \u escape (the reader decides those, so both paths agree on every error).
     /// </summary>
     private static int UnescapeSimple(ReadOnlySpan<byte> value, TextBuffer target)
     {
@@ -454,6 +455,14 @@ internal sealed class MessageAccumulator : IDisposable
             if (slash < 0)
                 break;
             // The caller's scan paired every backslash with the byte after it, so that byte exists.
+            if (value[slash + 1] == 'u')
+            {
+                var used = UnicodeEscape(value[slash..], span[written..], ref written);
+                if (used < 0)
+                    return -2;
+                value = value[(slash + used)..];
+                continue;
+            }
             int c = value[slash + 1] switch
             {
                 (byte)'"' => '"',
@@ -464,7 +473,6 @@ internal sealed class MessageAccumulator : IDisposable
                 (byte)'n' => '\n',
                 (byte)'r' => '\r',
                 (byte)'t' => '\t',
-                (byte)'u' => -2,
                 _ => -1,
             };
             if (c < 0)
@@ -474,6 +482,38 @@ internal sealed class MessageAccumulator : IDisposable
         }
         target.Advance(written);
         return written;
+    }
+
+    /// <summary>
+    /// Decodes <c>\uXXXX</c> (or a surrogate pair of two) at the start of <paramref name="escape"/> into
+    /// <paramref name="destination"/>: the bytes consumed, or -1 for anything but a BMP character or a whole pair.
+    /// </summary>
+    private static int UnicodeEscape(ReadOnlySpan<byte> escape, Span<char> destination, ref int written)
+    {
+        if (!TryHex4(escape, out var code))
+            return -1;
+        if (!char.IsSurrogate(code))
+        {
+            destination[0] = code;
+            written++;
+            return 6;
+        }
+        if (!char.IsHighSurrogate(code) || escape.Length < 12 || escape[6] != '\\' || escape[7] != 'u'
+            || !TryHex4(escape[6..], out var low) || !char.IsLowSurrogate(low))
+            return -1;
+        destination[0] = code;
+        destination[1] = low;
+        written += 2;
+        return 12;
+    }
+
+    private static bool TryHex4(ReadOnlySpan<byte> escape, out char code)
+    {
+        code = '\0';
+        if (escape.Length < 6 || !ushort.TryParse(escape.Slice(2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+            return false;
+        code = (char)value;
+        return true;
     }
 
     /// <summary>Decodes one quoted JSON string into the buffer: the characters written, or -1 (nothing written) if it is invalid.</summary>

@@ -9,7 +9,9 @@ namespace TinyAgent.Client.Internal;
 /// </summary>
 internal sealed class TextBuffer : IDisposable
 {
-    private const int ChunkSize = 16 * 1024;
+    // Chunks double up to a cap, so a long text needs few of them and the shared pool keeps them for the next call.
+    private const int FirstChunk = 4 * 1024;
+    private const int MaxChunk = 1024 * 1024;
     private readonly List<char[]> _full = [];
     private readonly List<int> _fullLengths = [];
     private char[] _current = [];
@@ -22,6 +24,7 @@ internal sealed class TextBuffer : IDisposable
     {
         if (_current.Length - _used < sizeHint)
         {
+            var size = Math.Max(sizeHint, Math.Clamp(_current.Length * 2, FirstChunk, MaxChunk));
             if (_used > 0)
             {
                 _full.Add(_current);
@@ -31,7 +34,7 @@ internal sealed class TextBuffer : IDisposable
             {
                 ArrayPool<char>.Shared.Return(_current);
             }
-            _current = ArrayPool<char>.Shared.Rent(Math.Max(ChunkSize, sizeHint));
+            _current = ArrayPool<char>.Shared.Rent(size);
             _used = 0;
         }
         return _current.AsSpan(_used);
