@@ -8,8 +8,8 @@ internal static class Program
     // The generated benchmark project can take minutes to build on a loaded 2-core machine (default limit: 2 min).
     private static int Main(string[] args)
     {
-        // Script-style benchmarks (server-throughput, suite) dispatch on the first argument; the rest is BenchmarkDotNet.
-        if (ServerThroughput.TryRun(args) is int code)
+        // Script-style benchmarks (server-throughput, client-parsing) dispatch on the first argument; the rest is BenchmarkDotNet.
+        if ((ServerThroughput.TryRun(args) ?? ClientParsingRounds.TryRun(args)) is int code)
         {
             return code;
         }
