@@ -36,21 +36,27 @@ internal sealed class BodyReader : Stream
 
     public long BytesRead { get; private set; }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
+        // The parser reads in small pieces: serve what is buffered without an async state machine.
+        _position < _count ? new ValueTask<int>(CopyBuffered(destination.Span)) : ReadAfterFillAsync(destination);
+
+    private async ValueTask<int> ReadAfterFillAsync(Memory<byte> destination)
     {
-        if (_position == _count)
+        if (_ended)
+            return 0;
+        await FillAsync().ConfigureAwait(false);
+        if (_count == 0)
         {
-            if (_ended)
-                return 0;
-            await FillAsync().ConfigureAwait(false);
-            if (_count == 0)
-            {
-                _ended = true;
-                return 0;
-            }
+            _ended = true;
+            return 0;
         }
+        return CopyBuffered(destination.Span);
+    }
+
+    private int CopyBuffered(Span<byte> destination)
+    {
         var n = Math.Min(destination.Length, _count - _position);
-        _buffer.AsSpan(_position, n).CopyTo(destination.Span);
+        _buffer.AsSpan(_position, n).CopyTo(destination);
         _position += n;
         return n;
     }
