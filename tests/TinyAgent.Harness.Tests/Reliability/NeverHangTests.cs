@@ -126,54 +126,17 @@ internal sealed class NeverHangTests
             );
         File.Copy(Path.Combine(RepoPaths.RecordingsFolder, "text-long-cjk.sse"), dir.File("recordings/text-long-cjk.sse"));
 
-        string dll = Path.Combine(AppContext.BaseDirectory, "TinyAgent.Harness.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path };
-        foreach (string arg in new[] { dll, "run", "--config", "harness.json", "--out", "out" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        using var harness = HarnessProcess.Start(dir.Path, ["run", "--config", "harness.json", "--out", "out"], l => l.Contains("(bug shown)", StringComparison.Ordinal));
+        string line = await harness.AwaitedLine.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(line, Does.StartWith("["), "a run has finished");
+        await harness.SignalAsync(signal);
+        await harness.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
-        using var process = Process.Start(psi)!;
-        var firstLine = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                output.Enqueue(line);
-                if (line.Contains("(bug shown)", StringComparison.Ordinal))
-                {
-                    firstLine.TrySetResult(line);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) => output.Enqueue("stderr: " + e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            string line = await firstLine.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.That(line, Does.StartWith("["), "a run has finished");
-            using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string log = string.Join("\n", output);
+        string log = harness.Log;
         using var report = Report(dir.File("out"));
         Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.EqualTo(ExitCodes.Interrupted), log);
+            Assert.That(harness.Process.ExitCode, Is.EqualTo(ExitCodes.Interrupted), log);
             Assert.That(report.RootElement.GetProperty("interrupted").GetBoolean(), Is.True, log);
             Assert.That(log, Does.Contain("INTERRUPTED: partial report written"));
             Assert.That(report.RootElement.GetProperty("runs").GetArrayLength(), Is.GreaterThanOrEqualTo(1), "the finished runs are kept");

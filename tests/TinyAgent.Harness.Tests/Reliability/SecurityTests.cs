@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Recordings;
@@ -38,6 +39,62 @@ internal sealed class SecurityTests
         Assert.That(warnings.ToString().TrimEnd(), Is.EqualTo("warning: the replay server listens on 192.0.2.1, reachable from other machines; it serves recordings to anyone who connects."));
         Assert.That(error!.Message, Does.StartWith("The replay server could not listen on 192.0.2.1:45999: "));
         Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    /// <summary>
+    /// ASP.NET Core reads these variables to add Kestrel endpoints; serve must still listen on --port only. Every URL is
+    /// loopback so a regression opens nothing reachable from outside. ASPNETCORE_URLS outranks ASPNETCORE_HTTP_PORTS in
+    /// Kestrel, so port B is exercised through the Kestrel endpoint variable.
+    /// </summary>
+    [Test]
+    [Platform(Include = "Linux")]
+    public async Task Serve_listens_only_on_its_port_whatever_ASP_NET_Core_endpoint_variables_the_environment_holds()
+    {
+        var (port, urlsPort, otherPort) = ThreeFreeLoopbackPorts();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{urlsPort}",
+            ["ASPNETCORE_HTTP_PORTS"] = $"{otherPort}",
+            ["Kestrel__Endpoints__X__Url"] = $"http://127.0.0.1:{otherPort}",
+        };
+        string[] args = ["serve", "--config", Path.Combine(RepoPaths.RepoRoot, "harness.json"), "--port", $"{port}"];
+
+        using var harness = HarnessProcess.Start(RepoPaths.RepoRoot, args, l => l.StartsWith("serve: listening on ", StringComparison.Ordinal), environment);
+        string listening = await harness.AwaitedLine.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(listening, Is.EqualTo($"serve: listening on http://127.0.0.1:{port}"), harness.Log);
+
+        using (var served = new TcpClient(AddressFamily.InterNetwork))
+        {
+            await served.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Kit.Bound);
+        }
+
+        foreach (int unexpected in new[] { urlsPort, otherPort })
+        {
+            using var probe = new TcpClient(AddressFamily.InterNetwork);
+            string because = $"port {unexpected} from the environment\n{harness.Log}";
+            var refused = await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, unexpected).WaitAsync(Kit.Bound), because);
+            Assert.That(refused?.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused), because);
+        }
+
+        await harness.SignalAsync("INT");
+        await harness.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(harness.Process.ExitCode, Is.Zero, harness.Log);
+    }
+
+    /// <summary>Held open together so the three differ; freed just before use, as any free-port pick is.</summary>
+    private static (int, int, int) ThreeFreeLoopbackPorts()
+    {
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     [Test]
