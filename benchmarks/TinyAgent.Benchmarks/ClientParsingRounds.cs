@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TinyAgent.BenchmarkSupport;
 
 namespace TinyAgent.Benchmarks;
 
@@ -15,9 +16,7 @@ internal static class ClientParsingRounds
     {
         if (args.Length == 0 || args[0] != "client-parsing")
             return null;
-        var at = Array.IndexOf(args, "--rounds");
-        var rounds = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var r) && r >= 4 ? r : 60;
-        RunAsync(rounds).GetAwaiter().GetResult();
+        RunAsync(ScriptArgs.Option(args, "--rounds", fallback: 60, min: 4)).GetAwaiter().GetResult();
         return 0;
     }
 
@@ -77,7 +76,7 @@ internal static class ClientParsingRounds
         var warmCount = rounds - (rounds / 2);
         var bare = Median(all[0]);
         var sdk = Median(all[^1]);
-        Console.WriteLine($"pass {pass}: {rounds} rounds per method, warm half {warmCount}; {eventCount} events per call; load average {LoadAverage()}");
+        Console.WriteLine($"pass {pass}: {rounds} rounds per method, warm half {warmCount}; {eventCount} events per call; load average {ScriptArgs.LoadAverage()}");
         Console.WriteLine("| Method | best (ms) | warm median (ms) | warm mean (ms) | median vs bare | SDK median / median | GC pause/call (ms) | B/event |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in all)
@@ -94,7 +93,4 @@ internal static class ClientParsingRounds
         var warm = s.Times.Skip(s.Times.Count / 2).Order().ToList();
         return warm[warm.Count / 2];
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using TinyAgent.Harness.Server;
+using static TinyAgent.BenchmarkSupport.ScriptArgs;
 using static TinyAgent.Benchmarks.ServerBenchmarkKit;
 
 namespace TinyAgent.Benchmarks;
@@ -24,12 +25,6 @@ internal static class ServerThroughput
         }
 
         return RunAsync(args[1..], Console.Out).GetAwaiter().GetResult();
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) && value > 0 ? value : fallback;
     }
 
     private static async Task<int> RunAsync(string[] args, TextWriter output)

@@ -6,6 +6,7 @@ using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Server;
+using static TinyAgent.BenchmarkSupport.ScriptArgs;
 
 namespace TinyAgent.LoadGen;
 
@@ -233,24 +234,6 @@ internal static class Program
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     private static string FindRecording(string name)
     {

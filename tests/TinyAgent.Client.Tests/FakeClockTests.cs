@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using TinyAgent.Client.Tests.Support;
+using TinyAgent.Client.Internal;
 
 namespace TinyAgent.Client.Tests;
 
@@ -41,15 +42,9 @@ internal sealed class FakeClockTests
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream(head, stalled)) });
     }
 
-    private sealed class StallingStream(byte[] head, TaskCompletionSource stalled) : Stream
+    private sealed class StallingStream(byte[] head, TaskCompletionSource stalled) : ReadOnlyStream
     {
         private bool _sent;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -66,9 +61,5 @@ internal sealed class FakeClockTests
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

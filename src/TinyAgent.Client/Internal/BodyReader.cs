@@ -8,7 +8,7 @@ namespace TinyAgent.Client.Internal;
 /// The response body as the SSE parser sees it: each network read runs through the Polly timeout pipeline with the
 /// current idle/total deadline. Reads are 16 KB so the per-read Polly cost is spread over many events.
 /// </summary>
-internal sealed class BodyReader : Stream
+internal sealed class BodyReader : ReadOnlyStream
 {
     internal const int BufferSize = 16 * 1024;
     internal static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("tinyagent.read-timeout");
@@ -135,16 +135,5 @@ internal sealed class BodyReader : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("BodyReader is read asynchronously.");
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace TinyAgent.Client.Internal;
@@ -343,25 +342,20 @@ internal sealed class MessageAccumulator : IDisposable
             (state.Citations ??= []).Add(citation);
             return Materialize ? new CitationsDeltaEvent(index, citation) : null;
         }
-        var target = kind == DeltaKind.Signature ? state.Signature : state.Main;
-        var value = data.Slice(valueStart, valueLength);
-        if (!escaped)
-        {
-            // The whole data passed Utf8.IsValid above.
-            target.AppendUtf8(value);
-        }
-        else
-        {
-            var valueReader = new Utf8JsonReader(data.Slice(valueStart - 1, valueLength + 2));
-            valueReader.Read();
-            target.Advance(valueReader.CopyString(target.GetSpan(valueLength)));
-        }
+        var target = state.BufferFor(kind);
+        // Unescaped: the whole data passed Utf8.IsValid above. Escaped: the reader throws on a bad escape.
+        var written = escaped
+            ? Unescape(data.Slice(valueStart - 1, valueLength + 2), target)
+            : target.AppendUtf8(data.Slice(valueStart, valueLength));
+        return Appended(state, kind, index, written);
+    }
+
+    /// <summary>Bookkeeping once a value is in its block's buffer (the last <paramref name="written"/> characters).</summary>
+    private StreamEvent? Appended(BlockState state, DeltaKind kind, int index, int written)
+    {
         if (kind == DeltaKind.InputJson)
             state.HasInputDeltas = true;
-        if (!Materialize)
-            return null;
-        var text = escaped ? DecodeEscaped(data.Slice(valueStart - 1, valueLength + 2)) : Encoding.UTF8.GetString(value);
-        return MakeDelta(kind, index, text);
+        return Materialize ? MakeDelta(kind, index, new string(state.BufferFor(kind).Last(written))) : null;
     }
 
     private static readonly SearchValues<byte> StringStops =
@@ -369,9 +363,9 @@ internal sealed class MessageAccumulator : IDisposable
 
     /// <summary>
     /// The fast path for a delta laid out exactly as the API sends it: <c>{"type":"content_block_delta","index":N,
-    /// "delta":{"type":"text_delta","text":"..."}}</c> (or partial_json, thinking, signature) whose value has no
-    /// escapes. Anything else (spaces, other key order, escapes, control characters, invalid UTF-8) returns false
-    /// and goes through the JSON reader, which gives the same result or the error.
+    /// "delta":{"type":"text_delta","text":"..."}}</c> (or partial_json, thinking, signature). Anything else (spaces,
+    /// other key order, control characters, invalid UTF-8, escapes the reader must judge) returns false and goes
+    /// through the JSON reader, which gives the same result or the error.
     /// </summary>
     private bool TryCanonicalDelta(ReadOnlySpan<byte> data, out StreamEvent? result)
     {
@@ -419,7 +413,7 @@ internal sealed class MessageAccumulator : IDisposable
             return false;
         if (!Started || index >= _blocks.Count || _blocks[index] is not { Stopped: false } state || !state.Accepts(kind))
             return false; // the slow path reports the error
-        var target = kind == DeltaKind.Signature ? state.Signature : state.Main;
+        var target = state.BufferFor(kind);
         // Transcoding validates: invalid UTF-8 or a bad escape writes nothing and goes to the slow path for its error.
         var written = !escaped ? target.AppendUtf8(rest[..end])
             : UnescapeSimple(rest[..end], target) is var simple and not -2 ? simple
@@ -427,10 +421,7 @@ internal sealed class MessageAccumulator : IDisposable
         if (written < 0)
             return false;
         _onContent();
-        if (kind == DeltaKind.InputJson)
-            state.HasInputDeltas = true;
-        if (Materialize)
-            result = MakeDelta(kind, index, new string(target.Last(written)));
+        result = Appended(state, kind, index, written);
         return true;
     }
 
@@ -516,22 +507,24 @@ internal sealed class MessageAccumulator : IDisposable
         return true;
     }
 
-    /// <summary>Decodes one quoted JSON string into the buffer: the characters written, or -1 (nothing written) if it is invalid.</summary>
+    /// <summary>Decodes one quoted JSON string into the buffer with the reader: the characters written; throws if it is invalid.</summary>
+    private static int Unescape(ReadOnlySpan<byte> quoted, TextBuffer target)
+    {
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        var written = reader.CopyString(target.GetSpan(quoted.Length));
+        target.Advance(written);
+        return written;
+    }
+
+    /// <summary><see cref="Unescape"/>, or -1 (nothing written) where it would throw, so the slow path reports it.</summary>
     private static int TryUnescape(ReadOnlySpan<byte> quoted, TextBuffer target)
     {
         try
         {
-            var reader = new Utf8JsonReader(quoted);
-            reader.Read();
-            var written = reader.CopyString(target.GetSpan(quoted.Length));
-            target.Advance(written);
-            return written;
+            return Unescape(quoted, target);
         }
-        catch (JsonException)
-        {
-            return -1;
-        }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return -1;
         }
@@ -596,13 +589,6 @@ internal sealed class MessageAccumulator : IDisposable
         DeltaKind.Signature => "signature_delta",
         _ => "citations_delta",
     };
-
-    private static string DecodeEscaped(ReadOnlySpan<byte> quoted)
-    {
-        var reader = new Utf8JsonReader(quoted);
-        reader.Read();
-        return reader.GetString() ?? "";
-    }
 
     private static Usage MergeUsage(Usage current, WireUsage? wire) => wire is null
         ? current
@@ -689,6 +675,8 @@ internal sealed class MessageAccumulator : IDisposable
             }
             return state;
         }
+
+        public TextBuffer BufferFor(DeltaKind kind) => kind == DeltaKind.Signature ? Signature : Main;
 
         public bool Accepts(DeltaKind kind) => (Type, kind) switch
         {

@@ -12,8 +12,7 @@ internal sealed class TextBuffer : IDisposable
     // Chunks double up to a cap, so a long text needs few of them and the shared pool keeps them for the next call.
     private const int FirstChunk = 4 * 1024;
     private const int MaxChunk = 1024 * 1024;
-    private readonly List<char[]> _full = [];
-    private readonly List<int> _fullLengths = [];
+    private readonly List<(char[] Chunk, int Used)> _full = [];
     private char[] _current = [];
     private int _used;
 
@@ -27,8 +26,7 @@ internal sealed class TextBuffer : IDisposable
             var size = Math.Max(sizeHint, Math.Clamp(_current.Length * 2, FirstChunk, MaxChunk));
             if (_used > 0)
             {
-                _full.Add(_current);
-                _fullLengths.Add(_used);
+                _full.Add((_current, _used));
             }
             else if (_current.Length > 0)
             {
@@ -73,10 +71,10 @@ internal sealed class TextBuffer : IDisposable
             return new string(_current, 0, _used);
         return string.Create(Length, this, static (destination, self) =>
         {
-            for (var i = 0; i < self._full.Count; i++)
+            foreach (var (chunk, used) in self._full)
             {
-                self._full[i].AsSpan(0, self._fullLengths[i]).CopyTo(destination);
-                destination = destination[self._fullLengths[i]..];
+                chunk.AsSpan(0, used).CopyTo(destination);
+                destination = destination[used..];
             }
             self._current.AsSpan(0, self._used).CopyTo(destination);
         });
@@ -84,10 +82,9 @@ internal sealed class TextBuffer : IDisposable
 
     public void Dispose()
     {
-        foreach (var chunk in _full)
+        foreach (var (chunk, _) in _full)
             ArrayPool<char>.Shared.Return(chunk);
         _full.Clear();
-        _fullLengths.Clear();
         if (_current.Length > 0)
             ArrayPool<char>.Shared.Return(_current);
         _current = [];

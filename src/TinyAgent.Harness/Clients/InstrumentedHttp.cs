@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using TinyAgent.Client.Internal;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Clients;
@@ -179,19 +180,8 @@ internal sealed class ReadRecordingContent : HttpContent
 }
 
 /// <summary>A read-only pass-through stream that records the size and time of every read.</summary>
-internal sealed class ReadRecordingStream(Stream inner, ReadRecorder recorder) : Stream
+internal sealed class ReadRecordingStream(Stream inner, ReadRecorder recorder) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -201,25 +191,12 @@ internal sealed class ReadRecordingStream(Stream inner, ReadRecorder recorder) :
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int n = await inner.ReadAsync(buffer, cancellationToken);
         recorder.Record(n);
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

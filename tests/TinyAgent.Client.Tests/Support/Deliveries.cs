@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using TinyAgent.Client.Internal;
 
 namespace TinyAgent.Client.Tests.Support;
 
@@ -60,7 +61,7 @@ internal sealed class ChunkHandler(Func<IReadOnlyList<byte[]>> chunks, HttpStatu
     }
 }
 
-internal sealed class ChunkStream(IReadOnlyList<byte[]> chunks) : Stream
+internal sealed class ChunkStream(IReadOnlyList<byte[]> chunks) : ReadOnlyStream
 {
     private int _chunk;
     private int _offset;
@@ -85,17 +86,4 @@ internal sealed class ChunkStream(IReadOnlyList<byte[]> chunks) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer, offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using TinyAgent.Client.Internal;
 
 namespace TinyAgent.Harness.Tests.Clients;
 
@@ -41,7 +42,7 @@ internal sealed class ScriptedHandler(IReadOnlyList<byte[]> reads, ScriptedEnd e
 }
 
 /// <summary>Each read returns at most one planned piece (never merges two), like a network that delivers them apart.</summary>
-internal sealed class ScriptedStream(IReadOnlyList<byte[]> reads, ScriptedEnd end) : Stream
+internal sealed class ScriptedStream(IReadOnlyList<byte[]> reads, ScriptedEnd end) : ReadOnlyStream
 {
     private int _next;
     private int _offset;
@@ -52,17 +53,6 @@ internal sealed class ScriptedStream(IReadOnlyList<byte[]> reads, ScriptedEnd en
 
     /// <summary>Completes when the stream has delivered every planned read and the reader asks for more.</summary>
     public TaskCompletionSource Exhausted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -95,20 +85,7 @@ internal sealed class ScriptedStream(IReadOnlyList<byte[]> reads, ScriptedEnd en
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
