@@ -72,6 +72,13 @@ class Stream:
             self.delta(index, {"type": "text_delta", "text": p})
         self.block_stop(index)
 
+    def thinking_block(self, index, pieces, signature):
+        self.block_start(index, {"type": "thinking", "thinking": "", "signature": ""})
+        for p in pieces:
+            self.delta(index, {"type": "thinking_delta", "thinking": p})
+        self.delta(index, {"type": "signature_delta", "signature": signature})
+        self.block_stop(index)
+
     def end(self, stop_reason="end_turn", stop_sequence=None, extra_delta=None, stop=True):
         delta = {"stop_reason": stop_reason, "stop_sequence": stop_sequence}
         if extra_delta:
@@ -208,15 +215,11 @@ def tool_use():
 def thinking():
     s = Stream("thinking", 404, input_tokens=96)
     s.start()
-    s.block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
     thought = ("The user asks for 27 * 453. Let me break it down: 27 * 400 = 10800, 27 * 50 = 1350, 27 * 3 = 81. "
                "Sum: 10800 + 1350 = 12150, plus 81 = 12231. Double-check with 453 * 27 = 453 * 30 - 453 * 3 = "
                "13590 - 1359 = 12231. Both agree.")
-    for p in tokens(thought, s.rng, 2, 5):
-        s.delta(0, {"type": "thinking_delta", "thinking": p})
-    sig = "Eq" + "".join(s.rng.choice(B62 + "+/") for _ in range(300)) + "=="
-    s.delta(0, {"type": "signature_delta", "signature": sig})
-    s.block_stop(0)
+    pieces = tokens(thought, s.rng, 2, 5)  # drawn before the signature, as the recording was made
+    s.thinking_block(0, pieces, "Eq" + "".join(s.rng.choice(B62 + "+/") for _ in range(300)) + "==")
     s.text_block(1, tokens("27 × 453 = **12,231**. I split it as 27 × 400 + 27 × 50 + 27 × 3 and checked it another way ✅.", s.rng))
     s.end()
     s.write()
@@ -225,11 +228,8 @@ def thinking():
 def redacted_thinking():
     s = Stream("redacted-thinking", 505, input_tokens=130)
     s.start()
-    s.block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
-    for p in tokens("Considering the request about network resilience; I should outline retries, timeouts and idempotency keys clearly.", s.rng, 2, 4):
-        s.delta(0, {"type": "thinking_delta", "thinking": p})
-    s.delta(0, {"type": "signature_delta", "signature": "Eq" + "".join(s.rng.choice(B62) for _ in range(180)) + "=="})
-    s.block_stop(0)
+    pieces = tokens("Considering the request about network resilience; I should outline retries, timeouts and idempotency keys clearly.", s.rng, 2, 4)
+    s.thinking_block(0, pieces, "Eq" + "".join(s.rng.choice(B62) for _ in range(180)) + "==")
     data = "EmwKAhgBEgy" + "".join(s.rng.choice(B62 + "+/") for _ in range(240))
     s.block_start(1, {"type": "redacted_thinking", "data": data})
     s.block_stop(1)

@@ -12,9 +12,10 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
     /// <summary>What a correct client reads from the unfaulted body (derived, never hand-written).</summary>
     public ExpectedResult Expected => _expected ??= ReferenceReader.Read(Body);
 
-    /// <summary>Lets a loader that already ran <see cref="ReferenceReader"/> over <see cref="Body"/> keep its result.</summary>
-    internal Recording WithExpected(ExpectedResult expected)
+    /// <summary>Lets a loader that already parsed <see cref="Body"/> (layout and reference read) keep what it found.</summary>
+    internal Recording WithDerived(SseLayout layout, ExpectedResult expected)
     {
+        _layout ??= layout;
         _expected ??= expected;
         return this;
     }

@@ -46,11 +46,11 @@ internal static class RecordingLoader
         var meta = File.Exists(sidecarPath)
             ? ParseSidecar(sidecarShown, File.ReadAllBytes(sidecarPath), body.Length)
             : RecordingMeta.Default;
-        var expected = ValidateBody(ssePath, body, meta.Status is >= 200 and < 300);
+        var derived = ValidateBody(ssePath, body, meta.Status is >= 200 and < 300);
         string name = Path.GetFileName(full);
         name = name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? name[..^Extension.Length] : name;
         var recording = new Recording(name, full, body, meta);
-        return expected is null ? recording : recording.WithExpected(expected);
+        return derived is var (layout, expected) ? recording.WithDerived(layout, expected) : recording;
     }
 
     /// <summary>Loads every <c>.sse</c> file matching a glob (<c>*</c>, <c>**</c>) under <paramref name="baseDirectory"/>,
@@ -89,8 +89,8 @@ internal static class RecordingLoader
         (ssePath.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? ssePath[..^Extension.Length] : ssePath) + SidecarExtension;
 
     /// <summary>Checks a body and throws on the first problem. <paramref name="isStream"/>: a 2xx reply, so an event stream
-    /// (then the derived <see cref="ExpectedResult"/> is returned; otherwise null).</summary>
-    public static ExpectedResult? ValidateBody(string file, byte[] body, bool isStream = true)
+    /// (then its layout and derived <see cref="ExpectedResult"/> are returned, so nothing parses it again; otherwise null).</summary>
+    public static (SseLayout Layout, ExpectedResult Expected)? ValidateBody(string file, byte[] body, bool isStream = true)
     {
         if (body.Length == 0)
         {
@@ -132,7 +132,7 @@ internal static class RecordingLoader
 
         try
         {
-            return ReferenceReader.Read(body);
+            return (layout, ReferenceReader.Read(body));
         }
         catch (RecordingFormatException ex)
         {
