@@ -153,7 +153,7 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
     private static async Task<int> ReadWithIdleTimeoutAsync(Stream stream, byte[] buffer, LoopState state, RunHttp http, ClientRunContext context, CancellationToken token)
     {
         // Only time spent waiting on the network counts, as in TinyAgent.Client: a starved CPU is not a stalled server.
-        var limit = state.LastProgressAt is null ? context.Timeouts.FirstByte : context.Timeouts.Idle;
+        var limit = state.HasProgress ? context.Timeouts.Idle : context.Timeouts.FirstByte;
         var remaining = limit - state.WaitedSinceProgress;
         if (remaining <= TimeSpan.Zero)
         {
@@ -227,8 +227,8 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
         public bool GaveUp { get; private set; }
         public ClientError? Error { get; private set; }
 
-        /// <summary>When the last content event (anything but a ping) was parsed; null before the first.</summary>
-        public TimeSpan? LastProgressAt { get; private set; }
+        /// <summary>Whether a content event (anything but a ping) was parsed yet.</summary>
+        public bool HasProgress { get; private set; }
 
         /// <summary>Time spent waiting in reads since the last content event.</summary>
         public TimeSpan WaitedSinceProgress { get; set; }
@@ -255,7 +255,7 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
             string? type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (type != "ping")
             {
-                LastProgressAt = now;
+                HasProgress = true;
                 WaitedSinceProgress = TimeSpan.Zero;
             }
 

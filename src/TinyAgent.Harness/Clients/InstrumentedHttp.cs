@@ -11,8 +11,6 @@ internal sealed class ReadRecorder(TimeProvider time, long startedTimestamp)
     private readonly Lock _gate = new();
     private readonly List<ClientRead> _reads = [];
 
-    public long StartedTimestamp => startedTimestamp;
-
     public TimeSpan Now => time.GetElapsedTime(startedTimestamp);
 
     public void Record(int size)

@@ -17,7 +17,7 @@ internal sealed class GhostStreamJudge : IJudge
             return RunFinding.NotExercised(Bug, "the consumer reads everything");
         }
 
-        if (!run.Plan.IsStream || run.Plan.Facts.HttpErrorStatus is not null)
+        if (RunFacts.AnsweredWithHttpError(run))
         {
             return RunFinding.NotExercised(Bug, "the answer was an HTTP error, not a stream");
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
@@ -85,31 +86,9 @@ internal static class RunFacts
         return null;
     }
 
-    private static bool IsTextDelta(byte[] body, SseFrame frame)
-    {
-        var data = new StringBuilder();
-        foreach (var line in frame.Lines)
-        {
-            string text = Encoding.UTF8.GetString(body, line.Start, line.Length);
-            if (text.StartsWith("data:", StringComparison.Ordinal))
-            {
-                string value = text[5..];
-                data.Append(data.Length > 0 ? "\n" : "").Append(value.StartsWith(' ') ? value[1..] : value);
-            }
-        }
+    /// <summary>The plan answers with an HTTP error instead of an event stream: no stream bug can show.</summary>
+    public static bool AnsweredWithHttpError(RunObservation run) => !run.Plan.IsStream || run.Plan.Facts.HttpErrorStatus is not null;
 
-        try
-        {
-            using var doc = JsonDocument.Parse(data.ToString());
-            var root = doc.RootElement;
-            return root.ValueKind == JsonValueKind.Object &&
-                root.TryGetProperty("type", out var t) && t.ValueEquals("content_block_delta") &&
-                root.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Object &&
-                d.TryGetProperty("type", out var dt) && dt.ValueEquals("text_delta");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsTextDelta(byte[] body, SseFrame frame) =>
+        SseEdit.TypeAndIndex(body, frame) is ("content_block_delta", _, "text_delta");
 }

@@ -19,7 +19,7 @@ internal sealed class SilentTruncationJudge : IJudge
         }
 
         var facts = run.Plan.Facts;
-        if (facts.HttpErrorStatus is not null || !run.Plan.IsStream)
+        if (RunFacts.AnsweredWithHttpError(run))
         {
             return RunFinding.NotExercised(Bug, "the answer was an HTTP error, not a stream");
         }

@@ -15,9 +15,18 @@ internal static class VerdictAggregator
     public static IReadOnlyList<IJudge> AllJudges { get; } =
         [new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
 
-    /// <summary>Every judge on one run.</summary>
+    /// <summary>
+    /// Every judge's finding on one run, as the suite and the library both report it. A run whose request never
+    /// reached the replayed stream (never sent, or rejected before planning) exercised no bug, whatever the client did.
+    /// </summary>
+    public static IReadOnlyList<RunFinding> Findings(RunObservation run, IReadOnlyList<IJudge>? judges = null) =>
+        [.. (judges ?? AllJudges).Select(j => run.Server.Count == 0
+            ? RunFinding.NotExercised(j.Bug, "no request reached the replayed stream")
+            : j.Judge(run))];
+
+    /// <summary>Every judge on one run, tagged with the run.</summary>
     public static IReadOnlyList<JudgedRun> JudgeRun(RunObservation run, IReadOnlyList<IJudge>? judges = null) =>
-        [.. (judges ?? AllJudges).Select(j => new JudgedRun(run.RunId, j.Judge(run)))];
+        [.. Findings(run, judges).Select(f => new JudgedRun(run.RunId, f))];
 
     /// <summary>
     /// Any not-handled run decides not-handled; else any handled run decides handled; else not-exercised.

@@ -22,9 +22,6 @@ namespace TinyAgent.Harness.Library;
 /// </summary>
 public sealed class HarnessSession : IAsyncDisposable
 {
-    // The same judges, in the same order, as the CLI's suite.
-    private static readonly IReadOnlyList<IJudge> Judges = [new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
-
     private readonly HarnessSessionOptions _options;
     private readonly Dictionary<string, Recording> _recordings;
     private readonly ScenarioTable _table;
@@ -178,7 +175,8 @@ public sealed class HarnessSession : IAsyncDisposable
             TimestampFrequency = Time.TimestampFrequency,
         };
         _table.Forget(scenario.Key);
-        var verdicts = Judges.Select(j => ToPublic(j.Judge(observation))).ToList();
+        // The same judges and rules, in the same order, as the CLI's suite.
+        var verdicts = VerdictAggregator.Findings(observation).Select(ToPublic).ToList();
         return new ScenarioVerdicts(scenario.Name, scenario.Faults, verdicts, evidence.Count, RunFacts.Describe(result));
     }
 

@@ -19,8 +19,6 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     // Killing an exec client's process tree takes longer than abandoning an in-process task.
     private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(5);
 
-    private static readonly IReadOnlyList<IJudge> Judges = VerdictAggregator.AllJudges;
-
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
@@ -98,11 +96,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             TimestampFrequency = time.TimestampFrequency,
         };
 
-        // No request reached the replayed stream (the client never sent one, or it was rejected before planning):
-        // whatever the client did, no bug was exercised.
-        var findings = observation.Server.Count == 0
-            ? Judges.ToDictionary(j => j.Bug, j => RunFinding.NotExercised(j.Bug, "no request reached the replayed stream"), StringComparer.Ordinal)
-            : Judges.ToDictionary(j => j.Bug, j => j.Judge(observation), StringComparer.Ordinal);
+        var findings = VerdictAggregator.Findings(observation).ToDictionary(f => f.Bug, StringComparer.Ordinal);
         table.Forget(spec.Key);
         return ToReport(spec, observation, findings);
     }

@@ -170,6 +170,21 @@ public sealed class HarnessSessionTests
     }
 
     [Test]
+    public async Task A_scenario_no_request_reached_exercises_no_bug_as_in_the_suite()
+    {
+        var scenario = _session.AddScenario("text-short", "split", "stall:afterEvents=4");
+
+        var verdicts = await _session.JudgeAsync(scenario, ClientOutcomeInfo.Completed("", "end_turn")).WaitAsync(Bound);
+
+        Assert.That(verdicts.Requests, Is.EqualTo(0));
+        foreach (var bug in new[] { verdicts.SplitPacket, verdicts.SilentTruncation, verdicts.GhostStream, verdicts.Stall })
+        {
+            Assert.That(bug.Verdict, Is.EqualTo(BugVerdictKind.NotExercised), verdicts.ToString());
+            Assert.That(bug.Evidence, Does.Contain("no request reached the replayed stream"));
+        }
+    }
+
+    [Test]
     public async Task A_scenario_is_judged_only_once()
     {
         var scenario = _session.AddScenario("text-short");
