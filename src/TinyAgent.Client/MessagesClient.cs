@@ -121,7 +121,7 @@ public sealed class MessagesClient
         }
         catch (TimeoutRejectedException ex)
         {
-            throw ReadClock.TimeoutError(state.LastPhase, state.LastTimeout, ex);
+            throw clock.TimeoutError(state.LastPhase, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -157,7 +157,6 @@ public sealed class MessagesClient
         public bool SawHeaders { get; set; }
         public string? LastRequestId { get; set; }
         public TimeoutPhase LastPhase { get; set; }
-        public TimeSpan LastTimeout { get; set; }
     }
 
     private async ValueTask<Attempt> SendOnceAsync(ResilienceContext context, SendState state)
@@ -224,7 +223,6 @@ public sealed class MessagesClient
                 var state = args.Context.Properties.GetValue(SendStateKey, null)!;
                 var (timeout, phase) = state.Clock.ForFirstByte();
                 state.LastPhase = phase;
-                state.LastTimeout = timeout;
                 return ValueTask.FromResult(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1));
             },
         });
@@ -272,15 +270,21 @@ public sealed class MessagesClient
     {
         var response = attempt.Response;
         string? type = null, message = null, requestId = RequestIdOf(response);
+        var (timeout, phase) = clock.ForNextRead();
+        // On the options' clock like every other limit; a budget already spent cancels at once (a negative delay would throw).
+        using var timer = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, clock.Time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(clock.ForNextRead().Timeout);
             var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
             var envelope = JsonSerializer.Deserialize(bytes, WireJsonContext.Default.WireErrorEnvelope);
             type = envelope?.Error?.Type;
             message = envelope?.Error?.Message;
             requestId ??= envelope?.RequestId;
+        }
+        catch (OperationCanceledException ex) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            message = $"(error body unreadable: {clock.TimeoutError(phase, ex).Message})";
         }
         catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

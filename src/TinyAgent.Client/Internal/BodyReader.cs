@@ -65,7 +65,7 @@ internal sealed class BodyReader : ReadOnlyStream
     {
         var (timeout, phase) = _clock.ForNextRead();
         if (timeout <= TimeSpan.Zero)
-            throw ReadClock.TimeoutError(phase, phase == TimeoutPhase.Idle ? _clock.TotalRemaining : timeout);
+            throw _clock.TimeoutError(phase);
         var context = ResilienceContextPool.Shared.Get(_token);
         context.Properties.Set(TimeoutKey, timeout);
         var started = _clock.Time.GetTimestamp();
@@ -81,7 +81,7 @@ internal sealed class BodyReader : ReadOnlyStream
         }
         catch (TimeoutRejectedException ex)
         {
-            throw ReadClock.TimeoutError(phase, timeout, ex);
+            throw _clock.TimeoutError(phase, ex);
         }
         finally
         {

@@ -35,10 +35,11 @@ internal sealed class ReadClock(MessagesClientOptions options)
 
     public void OnContent() => _idleWaited = TimeSpan.Zero;
 
-    public static StreamTimeoutException TimeoutError(TimeoutPhase phase, TimeSpan limit, Exception? inner = null) => phase switch
+    /// <summary>Names the configured limit of <paramref name="phase"/>, not what was left of it: that is the number a user can look up and change.</summary>
+    public StreamTimeoutException TimeoutError(TimeoutPhase phase, Exception? inner = null) => phase switch
     {
-        TimeoutPhase.FirstByte => new StreamTimeoutException(phase, $"No response body byte within the first-byte timeout ({limit.TotalMilliseconds:0} ms).", inner),
-        TimeoutPhase.Idle => new StreamTimeoutException(phase, $"Stream stalled: no progress within the idle timeout ({limit.TotalMilliseconds:0} ms).", inner),
-        _ => new StreamTimeoutException(phase, $"The call exceeded the total timeout ({limit.TotalMilliseconds:0} ms).", inner),
+        TimeoutPhase.FirstByte => new StreamTimeoutException(phase, $"No response body byte within the first-byte timeout ({options.FirstByteTimeout.TotalMilliseconds:0} ms).", inner),
+        TimeoutPhase.Idle => new StreamTimeoutException(phase, $"Stream stalled: no progress within the idle timeout ({options.IdleTimeout.TotalMilliseconds:0} ms).", inner),
+        _ => new StreamTimeoutException(phase, $"The call exceeded the total timeout ({options.TotalTimeout.TotalMilliseconds:0} ms).", inner),
     };
 }
