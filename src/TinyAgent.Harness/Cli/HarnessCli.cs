@@ -19,16 +19,8 @@ internal static class HarnessCli
         root.Subcommands.Add(ChunksCommand.Create(context));
         root.Subcommands.Add(RecordCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
-        foreach (var extra in ExtraCommands)
-        {
-            root.Subcommands.Add(extra(context));
-        }
-
         return root;
     }
-
-    /// <summary>Further commands (serve, chunks, record, generate) register here from their own files.</summary>
-    internal static List<Func<CliContext, Command>> ExtraCommands { get; } = [];
 
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {

@@ -53,7 +53,14 @@ internal static class RunCommand
         var execs = parse.GetValue(ClientExecOption) ?? [];
         for (int i = 0; i < execs.Length; i++)
         {
-            clients.Add(new ClientConfig(execs.Length == 1 ? "exec" : $"exec-{i + 1}", execs[i], null));
+            // Run ids and report rows are keyed by client name, so a config client of the same name would merge with this one.
+            string name = execs.Length == 1 ? "exec" : $"exec-{i + 1}";
+            if (config.Clients.Any(c => c.Name == name))
+            {
+                throw new ConfigException($"--client-exec: names its client '{name}', which {config.File} already uses for a client; rename that client");
+            }
+
+            clients.Add(new ClientConfig(name, execs[i], null));
         }
 
         var scenarioNames = parse.GetValue(ScenarioOption) ?? [];

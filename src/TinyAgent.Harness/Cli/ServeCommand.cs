@@ -71,7 +71,6 @@ internal static class ServeCommand
         };
 
         var log = new ServeLog(context.Out);
-        string[] rejected = [];
         ReplayServer server;
         try
         {
@@ -99,10 +98,9 @@ internal static class ServeCommand
 
             server.RequestCompleted -= OnCompleted;
             server.RequestRejected -= log.Rejected;
-            rejected = [.. server.RequestLog.Where(e => e.ErrorType is { } t && t != "client-gone").Select(e => $"{e.Status} {e.ErrorType}")];
         }
 
-        log.Summary(rejected);
+        log.Summary();
         return ExitCodes.Ok;
     }
 

@@ -37,7 +37,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
 
         foreach (var (scenario, i) in config.Scenarios.Select((s, i) => (s, i)))
         {
-            if (scenario.Recordings is not null && !recordings.Any(r => scenario.Recordings.Any(g => Runner.RunSpec.GlobMatch(g, r.Name) || Runner.RunSpec.GlobMatch(g, Path.GetFileName(r.Path)))))
+            if (scenario.Recordings is not null && !recordings.Any(r => Runner.RunSpec.Matches(scenario.Recordings, r)))
             {
                 throw new ConfigException($"{config.File}: scenarios[{i}].recordings: matches none of the suite's recordings");
             }

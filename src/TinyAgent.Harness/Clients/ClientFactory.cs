@@ -5,16 +5,20 @@ namespace TinyAgent.Harness.Clients;
 /// <summary>Makes the client under test for a config entry: an <c>exec</c> command, or a built-in by name.</summary>
 internal sealed class ClientFactory(HarnessConfig? config, string workingDirectory)
 {
-    private static readonly Dictionary<string, Func<IClientUnderTest>> BuiltIns = new(StringComparer.Ordinal)
-    {
-        [TinyAgentClient.ClientName] = () => new TinyAgentClient(),
-        [NaiveSplitClient.ClientName] = () => new NaiveSplitClient(),
-        [NaiveTruncationClient.ClientName] = () => new NaiveTruncationClient(),
-        [NaiveGhostClient.ClientName] = () => new NaiveGhostClient(),
-        [HangClient.ClientName] = () => new HangClient(),
-    };
+    // An array, not the dictionary's keys, fixes the order error messages list the names in.
+    private static readonly (string Name, Func<IClientUnderTest> Make)[] s_builtIns =
+    [
+        (TinyAgentClient.ClientName, () => new TinyAgentClient()),
+        (NaiveSplitClient.ClientName, () => new NaiveSplitClient()),
+        (NaiveTruncationClient.ClientName, () => new NaiveTruncationClient()),
+        (NaiveGhostClient.ClientName, () => new NaiveGhostClient()),
+        (HangClient.ClientName, () => new HangClient()),
+    ];
 
-    public static IReadOnlyCollection<string> BuiltInNames => BuiltIns.Keys;
+    private static readonly Dictionary<string, Func<IClientUnderTest>> BuiltIns = s_builtIns.ToDictionary(b => b.Name, b => b.Make, StringComparer.Ordinal);
+
+    /// <summary>The built-in clients' names, known without an <c>exec</c> entry, in the order messages list them.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = [.. s_builtIns.Select(b => b.Name)];
 
     public IClientUnderTest Create(ClientConfig client)
     {
@@ -28,6 +32,6 @@ internal sealed class ClientFactory(HarnessConfig? config, string workingDirecto
 
         return BuiltIns.TryGetValue(client.Name, out var make)
             ? make()
-            : throw new ConfigException($"unknown client '{client.Name}' (built-in: {string.Join(", ", BuiltIns.Keys)})");
+            : throw new ConfigException($"unknown client '{client.Name}' (built-in: {string.Join(", ", BuiltInNames)})");
     }
 }

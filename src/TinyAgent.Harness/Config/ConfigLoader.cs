@@ -100,7 +100,6 @@ internal static class ConfigLoader
                 Recordings = recordings,
                 Scenarios = scenarios,
                 Clients = clients,
-                Consumers = consumers,
                 Timeouts = timeouts,
                 Parallelism = parallelism,
                 ReportFormats = formats,
@@ -205,8 +204,12 @@ internal static class ConfigLoader
             }
 
             IReadOnlyList<string>? recordings = s.TryGet("recordings", out var r) ? [.. r.Array().Select(x => x.NonEmptyString())] : null;
-            string? description = s.TryGet("description", out var d) ? d.String() : null;
-            list.Add(new ScenarioConfig(name, faults, descriptions, consumer, recordings, description));
+            if (s.TryGet("description", out var d))
+            {
+                _ = d.String(); // free text for people reading the file; only its type is checked
+            }
+
+            list.Add(new ScenarioConfig(name, faults, descriptions, consumer, recordings));
         }
 
         return list.Count == 0 ? throw nav.Error("must list at least one scenario") : list;
@@ -228,9 +231,9 @@ internal static class ConfigLoader
 
             string? exec = c.TryGet("exec", out var e) ? e.NonEmptyString() : null;
             string? wd = c.TryGet("workingDirectory", out var w) ? w.NonEmptyString() : null;
-            if (exec is null && !HarnessConfig.BuiltInClients.Contains(name))
+            if (exec is null && !Clients.ClientFactory.BuiltInNames.Contains(name))
             {
-                throw nameNav.Error($"unknown client '{name}': give it an \"exec\" command line, or use a built-in ({string.Join(", ", HarnessConfig.BuiltInClients)})");
+                throw nameNav.Error($"unknown client '{name}': give it an \"exec\" command line, or use a built-in ({string.Join(", ", Clients.ClientFactory.BuiltInNames)})");
             }
 
             list.Add(new ClientConfig(name, exec, wd));

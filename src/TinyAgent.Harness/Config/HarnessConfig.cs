@@ -10,8 +10,7 @@ internal sealed record ScenarioConfig(
     IReadOnlyList<IFault> Faults,
     IReadOnlyList<string> FaultDescriptions,
     ConsumerModel Consumer,
-    IReadOnlyList<string>? Recordings,
-    string? Description);
+    IReadOnlyList<string>? Recordings);
 
 /// <summary>A client under test: a built-in name, or an <c>exec</c> command line (issue 5's contract).</summary>
 internal sealed record ClientConfig(string Name, string? Exec, string? WorkingDirectory);
@@ -25,10 +24,9 @@ internal sealed record HarnessConfig
     public required IReadOnlyList<string> Recordings { get; init; }
     public required IReadOnlyList<ScenarioConfig> Scenarios { get; init; }
     public required IReadOnlyList<ClientConfig> Clients { get; init; }
-    public required IReadOnlyDictionary<string, ConsumerModel> Consumers { get; init; }
     public required RunTimeouts Timeouts { get; init; }
     public int Parallelism { get; init; } = 16;
-    public IReadOnlyList<string> ReportFormats { get; init; } = ["json", "junit", "md", "html"];
+    public IReadOnlyList<string> ReportFormats { get; init; } = ReportFormatNames;
     public string OutDirectory { get; init; } = "reports";
 
     /// <summary>client -> bug -> the verdict the client must get.</summary>
@@ -36,9 +34,6 @@ internal sealed record HarnessConfig
 
     /// <summary>Header names (besides x-api-key, authorization, cookie) to redact wherever requests are logged or saved.</summary>
     public IReadOnlyList<string> RedactHeaders { get; init; } = [];
-
-    /// <summary>The built-in clients' names, known without an <c>exec</c> entry.</summary>
-    public static IReadOnlyList<string> BuiltInClients { get; } = ["tinyagent", "naive-split", "naive-truncation", "naive-ghost", "hang"];
 
     public static IReadOnlyList<string> ReportFormatNames { get; } = ["json", "junit", "md", "html"];
 }

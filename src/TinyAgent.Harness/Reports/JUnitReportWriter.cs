@@ -15,28 +15,35 @@ internal sealed class JUnitReportWriter : IReportWriter
 
     public void Write(SuiteReport report, Stream output)
     {
+        // Each run's failure is worked out once: the totals, the per-client counts and the test case all need it.
+        var clients = new Dictionary<string, ClientReport>(StringComparer.Ordinal);
+        foreach (var client in report.Clients)
+        {
+            clients.TryAdd(client.Name, client);
+        }
+
+        var runs = report.Runs.Select(r => (Run: r, Failure: Failure(clients.GetValueOrDefault(r.Client), r))).ToList();
         using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) });
         xml.WriteStartDocument();
         xml.WriteStartElement("testsuites");
         xml.WriteAttributeString("name", "tinyagent-harness");
         xml.WriteAttributeString("tests", report.Runs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("failures", report.Runs.Count(r => Failure(report, r) is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("failures", runs.Count(r => r.Failure is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
         xml.WriteAttributeString("time", Seconds(report.WallMs));
-        foreach (var group in report.Runs.GroupBy(r => r.Client))
+        foreach (var group in runs.GroupBy(r => r.Run.Client))
         {
             xml.WriteStartElement("testsuite");
             xml.WriteAttributeString("name", group.Key);
             xml.WriteAttributeString("tests", group.Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("failures", group.Count(r => Failure(report, r) is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("skipped", group.Count(r => r.Findings.Values.All(f => f.Verdict == "not-exercised")).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("time", Seconds(group.Sum(r => r.Timings.TotalMs ?? 0)));
-            foreach (var run in group)
+            xml.WriteAttributeString("failures", group.Count(r => r.Failure is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("skipped", group.Count(r => r.Run.Findings.Values.All(f => f.Verdict == "not-exercised")).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("time", Seconds(group.Sum(r => r.Run.Timings.TotalMs ?? 0)));
+            foreach (var (run, failure) in group)
             {
                 xml.WriteStartElement("testcase");
                 xml.WriteAttributeString("classname", $"{run.Client}.{run.Scenario}");
                 xml.WriteAttributeString("name", run.Recording);
                 xml.WriteAttributeString("time", Seconds(run.Timings.TotalMs ?? 0));
-                string? failure = Failure(report, run);
                 if (failure is not null)
                 {
                     xml.WriteStartElement("failure");
@@ -64,9 +71,10 @@ internal sealed class JUnitReportWriter : IReportWriter
     }
 
     /// <summary>The failure text of a run, or null when the run meets every expectation of its client.</summary>
-    internal static string? Failure(SuiteReport report, RunReport run)
+    internal static string? Failure(SuiteReport report, RunReport run) => Failure(report.Clients.FirstOrDefault(c => c.Name == run.Client), run);
+
+    private static string? Failure(ClientReport? client, RunReport run)
     {
-        var client = report.Clients.FirstOrDefault(c => c.Name == run.Client);
         var lines = new List<string>();
         foreach (var (bug, finding) in run.Findings)
         {

@@ -33,7 +33,7 @@ internal sealed class JsonReportWriter : IReportWriter
         {
             throw new Config.ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: not a harness report: {ex.Message.Split(" Path:", 2)[0]}");
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new Config.ConfigException($"{path}: cannot read: {ex.Message}");
         }

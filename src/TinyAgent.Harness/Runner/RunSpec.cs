@@ -16,7 +16,7 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         var runs = new List<RunSpec>();
         foreach (var scenario in config.Scenarios)
         {
-            foreach (var recording in recordings.Where(r => Applies(scenario, r)))
+            foreach (var recording in recordings.Where(r => scenario.Recordings is null || Matches(scenario.Recordings, r)))
             {
                 foreach (var client in clients)
                 {
@@ -36,11 +36,12 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         return runs;
     }
 
-    private static bool Applies(ScenarioConfig scenario, Recording recording) =>
-        scenario.Recordings is null || scenario.Recordings.Any(glob => GlobMatch(glob, recording.Name) || GlobMatch(glob, Path.GetFileName(recording.Path)));
+    /// <summary>Whether any of a scenario's recording globs names this recording, by recording name or file name.</summary>
+    internal static bool Matches(IEnumerable<string> globs, Recording recording) =>
+        globs.Any(glob => GlobMatch(glob, recording.Name) || GlobMatch(glob, Path.GetFileName(recording.Path)));
 
     /// <summary>Matches <c>*</c> and <c>?</c> against a recording name or file name.</summary>
-    internal static bool GlobMatch(string glob, string name)
+    private static bool GlobMatch(string glob, string name)
     {
         string file = Path.GetFileName(glob);
         string pattern = "^" + System.Text.RegularExpressions.Regex.Escape(file).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";

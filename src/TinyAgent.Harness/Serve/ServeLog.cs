@@ -10,6 +10,7 @@ internal sealed class ServeLog(TextWriter output)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _byFault = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _byBehaviour = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
     private int _requests;
     private bool _closed;
 
@@ -50,6 +51,7 @@ internal sealed class ServeLog(TextWriter output)
                 return;
             }
 
+            Count(_refused, $"{entry.Status} {entry.ErrorType}");
             output.WriteLine($"{entry.RequestId} rejected: status {entry.Status} {entry.ErrorType} for {entry.Method} {entry.Path}");
             output.Flush();
         }
@@ -74,10 +76,9 @@ internal sealed class ServeLog(TextWriter output)
         }
     }
 
-    /// <param name="rejected">Error types of requests the server answered with an API error before planning (bad key, bad JSON, unknown path).</param>
-    public void Summary(IEnumerable<string> rejected)
+    /// <summary>Totals; rejections (bad key, bad JSON, unknown path) are counted as they happen, since the server's request log keeps only the newest entries.</summary>
+    public void Summary()
     {
-        var refused = rejected.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         lock (_gate)
         {
             _closed = true;
@@ -85,9 +86,9 @@ internal sealed class ServeLog(TextWriter output)
             output.WriteLine($"serve: {_requests} requests");
             output.WriteLine("  by fault:  " + Join(_byFault));
             output.WriteLine("  by client: " + Join(_byBehaviour));
-            if (refused.Count > 0)
+            if (_refused.Count > 0)
             {
-                output.WriteLine("  rejected before planning: " + Join(refused));
+                output.WriteLine("  rejected before planning: " + Join(_refused));
             }
 
             output.Flush();

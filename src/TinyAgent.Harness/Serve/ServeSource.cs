@@ -90,7 +90,7 @@ internal sealed class ServeSource : IScenarioSource
             faults = config.Faults;
             if (config.Recordings is { } globs)
             {
-                candidates = [.. _recordings.Where(r => globs.Any(g => RunSpec.GlobMatch(g, r.Name) || RunSpec.GlobMatch(g, Path.GetFileName(r.Path))))];
+                candidates = [.. _recordings.Where(r => RunSpec.Matches(globs, r))];
             }
         }
         else

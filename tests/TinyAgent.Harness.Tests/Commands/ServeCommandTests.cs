@@ -4,6 +4,7 @@ using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Serve;
+using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Commands;
@@ -105,6 +106,23 @@ internal sealed class ServeCommandTests
         }
 
         Assert.That(kinds, Is.SupersetOf(new[] { "split", "error-event", "drop", "stall", "random", "latency", "max-tokens", "garbage", "http-error", "none" }));
+    }
+
+    [Test]
+    public void Serve_summary_counts_every_rejection_beyond_what_the_request_log_keeps()
+    {
+        int count = new ReplayServerOptions().RequestLogLimit + 5;
+        var output = new StringWriter();
+        var log = new ServeLog(output);
+        for (int i = 0; i < count; i++)
+        {
+            log.Rejected(new RequestLogEntry($"req_{i:D12}", "POST", "/v1/messages", [], 401, "authentication_error", null, 0));
+        }
+
+        log.Rejected(new RequestLogEntry("req_x", "POST", "/nope", [], 404, "not_found_error", null, 0));
+        log.Summary();
+
+        Assert.That(output.ToString(), Does.Contain($"rejected before planning: 401 authentication_error {count}, 404 not_found_error 1"));
     }
 
     [Test]

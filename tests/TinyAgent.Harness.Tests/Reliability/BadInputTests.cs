@@ -131,10 +131,19 @@ internal sealed class BadInputTests
         yield return Case("Out_folder_under_a_regular_file", Good, ["run", "--out", "afile/sub"], "--out: cannot write to '{dir}/afile/sub': '{dir}/afile' is a file, not a folder",
             Write("afile", "not a folder"));
         yield return Case("Config_file_missing", Good, ["validate", "--config", "nope.json"], "{dir}/nope.json: file not found");
+        yield return Case("Client_exec_named_like_a_config_client", """{"recordings":["recordings/*.sse"],"clients":[{"name":"exec","exec":"true"}],"scenarios":[{"name":"a"}]}""",
+            ["run", "--client-exec", "echo"], "--client-exec: names its client 'exec', which harness.json already uses for a client; rename that client");
+        yield return Case("Second_client_exec_named_like_a_config_client", """{"recordings":["recordings/*.sse"],"clients":[{"name":"exec-2","exec":"true"}],"scenarios":[{"name":"a"}]}""",
+            ["run", "--client-exec", "echo", "--client-exec", "echo"], "--client-exec: names its client 'exec-2', which harness.json already uses for a client; rename that client");
         yield return Case("Unknown_client_option", Good, ["run", "--client", "ghost"], "--client: unknown client 'ghost' (known: tinyagent)");
         yield return Case("Unknown_scenario_option", Good, ["run", "--scenario", "ghost"], "--scenario: unknown scenario 'ghost' (known: a)");
         yield return Case("Recording_option_outside_working_folder", Good, ["run", "--recording", "../**/*.sse"],
             "--recording: ../**/*.sse: a recordings glob must stay inside '{dir}' (no '..' and no absolute path)");
+
+        // merge: a folder where report.json should be cannot be opened whoever runs the tests (root ignores mode 000).
+        yield return Case("Merge_report_unreadable", Good, ["merge", "shard", "--out", "merged"],
+            "{dir}/shard/report.json: cannot read: Access to the path '{dir}/shard/report.json' is denied.",
+            dir => Directory.CreateDirectory(Path.Combine(dir, "shard", "report.json")));
     }
 
     [TestCaseSource(nameof(CliCases))]
