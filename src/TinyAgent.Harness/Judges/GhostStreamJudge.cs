@@ -86,15 +86,7 @@ internal sealed class GhostStreamJudge : IJudge
             return RunClock.ClientToServer(run, server, clientMoment);
         }
 
-        foreach (var chunk in server.Sent)
-        {
-            if (chunk.Offset < deltaEnd && deltaEnd <= chunk.Offset + chunk.Size)
-            {
-                return chunk.At;
-            }
-        }
-
-        return null;
+        return server.WrittenAt(deltaEnd);
     }
 
     private static string Outcome(RunObservation run) =>

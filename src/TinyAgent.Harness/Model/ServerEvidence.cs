@@ -32,19 +32,20 @@ internal sealed record ServerEvidence
     /// <summary>Bytes written at or after <paramref name="moment"/>.</summary>
     public long BytesSentAfter(TimeSpan moment) => Sent.Where(c => c.At >= moment).Sum(c => (long)c.Size);
 
-    /// <summary>Complete frames whose last byte was written at or after <paramref name="moment"/>.</summary>
-    public int EventsSentAfter(TimeSpan moment)
+    /// <summary>When the byte before <paramref name="end"/> (a frame's or delta's last byte) was written; null if it never was.</summary>
+    public TimeSpan? WrittenAt(int end)
     {
-        int count = 0;
-        foreach (int end in FrameEnds)
+        foreach (var chunk in Sent)
         {
-            var chunk = Sent.FirstOrDefault(c => c.Offset < end && end <= c.Offset + c.Size);
-            if (chunk.Size > 0 && chunk.At >= moment)
+            if (chunk.Offset < end && end <= chunk.Offset + chunk.Size)
             {
-                count++;
+                return chunk.At;
             }
         }
 
-        return count;
+        return null;
     }
+
+    /// <summary>Complete frames whose last byte was written at or after <paramref name="moment"/>.</summary>
+    public int EventsSentAfter(TimeSpan moment) => FrameEnds.Count(end => WrittenAt(end) >= moment);
 }
