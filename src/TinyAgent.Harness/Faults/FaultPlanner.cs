@@ -18,38 +18,31 @@ internal static class FaultPlanner
     public static ReplayPlan Plan(Recording recording, IReadOnlyList<IFault> faults, int attempt, int seed)
     {
         var plan = new PlanBuilder(recording, attempt, seed);
-        var ordered = faults.Select((fault, position) => (Fault: fault, Position: position))
-            .OrderBy(f => f.Fault.Stage)
-            .ToList();
-        bool hasChunking = faults.Any(f => f.Stage == FaultStage.Chunking);
-        bool chunked = false;
+        var ordered = faults.Select((fault, position) => (Fault: fault, Position: position)).ToList();
+        if (!faults.Any(f => f.Stage == FaultStage.Chunking))
+        {
+            // Position -1: the default keeps the random stream it finds (per-frame draws nothing) and is described last.
+            ordered.Add((DefaultChunking, -1));
+        }
+
         var descriptions = faults.Select(FaultRegistry.Describe).ToList();
-        foreach (var (fault, position) in ordered)
+        foreach (var (fault, position) in ordered.OrderBy(f => f.Fault.Stage))
         {
             if (plan.IsHttpError && fault.Stage > FaultStage.Response)
             {
                 break;
             }
 
-            if (!hasChunking && !chunked && fault.Stage > FaultStage.Chunking)
+            if (position < 0)
             {
-                DefaultChunking.Apply(plan);
-                chunked = true;
+                descriptions.Add(FaultRegistry.Describe(fault));
+            }
+            else
+            {
+                plan.ReseedFor(position);
             }
 
-            plan.ReseedFor(position);
             fault.Apply(plan);
-        }
-
-        if (!hasChunking && !chunked && !plan.IsHttpError)
-        {
-            DefaultChunking.Apply(plan);
-            chunked = true;
-        }
-
-        if (!hasChunking && chunked)
-        {
-            descriptions.Add(FaultRegistry.Describe(DefaultChunking));
         }
 
         return plan.Build(descriptions);

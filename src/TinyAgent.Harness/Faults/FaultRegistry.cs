@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
@@ -30,6 +31,8 @@ internal static class FaultRegistry
     };
 
     private static readonly FrozenDictionary<string, FaultKindInfo> ByKind = Discover().ToFrozenDictionary(k => k.Kind, StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<(Type Fault, Type Options), (string? Kind, (PropertyInfo Property, string Name)[] Properties)> Shapes = new();
 
     private static readonly FrozenDictionary<Type, FaultKindInfo> ByOptionsType = ByKind.Values.ToFrozenDictionary(k => k.OptionsType);
 
@@ -133,19 +136,24 @@ internal static class FaultRegistry
     /// <summary>The canonical description, e.g. <c>random(min=1,max=64)</c>: every option that has a value, in declaration order.</summary>
     public static string Describe(IFault fault)
     {
-        var attribute = fault.GetType().GetCustomAttribute<FaultAttribute>()
-            ?? throw new ArgumentException($"{fault.GetType().Name} has no [Fault] attribute.", nameof(fault));
+        // Planning describes every fault of every plan: the reflection is done once per fault type.
+        var (kind, properties) = Shapes.GetOrAdd((fault.GetType(), fault.Options.GetType()), ShapeOf);
+        if (kind is null)
+        {
+            throw new ArgumentException($"{fault.GetType().Name} has no [Fault] attribute.", nameof(fault));
+        }
+
         var parts = new List<string>();
-        foreach (var property in OptionProperties(fault.Options.GetType()))
+        foreach (var (property, name) in properties)
         {
             object? value = property.GetValue(fault.Options);
             if (value is not null)
             {
-                parts.Add($"{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}={Format(value)}");
+                parts.Add($"{name}={Format(value)}");
             }
         }
 
-        return parts.Count == 0 ? attribute.Kind : $"{attribute.Kind}({string.Join(',', parts)})";
+        return parts.Count == 0 ? kind : $"{kind}({string.Join(',', parts)})";
     }
 
     private static string KnownKinds => string.Join(", ", Kinds.Select(k => k.Kind));
@@ -172,6 +180,10 @@ internal static class FaultRegistry
             yield return new FaultKindInfo(attribute.Kind, type, attribute.OptionsType, sample.Stage, options);
         }
     }
+
+    private static (string? Kind, (PropertyInfo Property, string Name)[] Properties) ShapeOf((Type Fault, Type Options) types) =>
+        (types.Fault.GetCustomAttribute<FaultAttribute>()?.Kind,
+         [.. OptionProperties(types.Options).Select(p => (p, JsonNamingPolicy.CamelCase.ConvertName(p.Name)))]);
 
     private static IEnumerable<PropertyInfo> OptionProperties(Type optionsType) =>
         optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).OrderBy(p => p.MetadataToken);

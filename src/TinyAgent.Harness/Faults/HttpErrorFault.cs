@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Faults;
 
@@ -51,23 +51,6 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
 
     public IFaultOptions Options => options;
 
-    /// <summary>The API's error type for a status, as documented; other statuses map by class.</summary>
-    public static (string Type, string Message) ErrorFor(int status) => status switch
-    {
-        400 => ("invalid_request_error", "Invalid request"),
-        401 => ("authentication_error", "invalid x-api-key"),
-        402 => ("billing_error", "Billing error"),
-        403 => ("permission_error", "Permission denied"),
-        404 => ("not_found_error", "Not found"),
-        413 => ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
-        429 => ("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
-        500 => ("api_error", "Internal server error"),
-        504 => ("timeout_error", "Request timeout"),
-        529 => ("overloaded_error", "Overloaded"),
-        < 500 => ("invalid_request_error", "Invalid request"),
-        _ => ("api_error", "Internal server error"),
-    };
-
     public void Apply(PlanBuilder plan)
     {
         if (plan.Attempt > options.Attempts)
@@ -75,22 +58,15 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
             return;
         }
 
-        var (type, message) = ErrorFor(options.Status);
+        var error = ApiError.ForStatus(options.Status);
         string requestId = "req_" + string.Concat(Enumerable.Range(0, 24).Select(_ => "0123456789abcdefghijklmnopqrstuvwxyz"[plan.Random.Next(36)]));
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            type = "error",
-            error = new { type, message = options.Message ?? message },
-            request_id = requestId,
-        });
 
+        // The body carries the plan's own seeded id; the server sends its own request-id header for every reply.
         plan.Status = options.Status;
-        plan.ReplaceBody(json);
+        plan.ReplaceBody((options.Message is { } message ? error with { Message = message } : error).ToJson(requestId));
         plan.Headers.RemoveAll(h => h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase)
-            || h.Key.Equals("cache-control", StringComparison.OrdinalIgnoreCase)
-            || h.Key.Equals("request-id", StringComparison.OrdinalIgnoreCase));
+            || h.Key.Equals("cache-control", StringComparison.OrdinalIgnoreCase));
         plan.Headers.Add(new("content-type", "application/json"));
-        plan.Headers.Add(new("request-id", requestId));
         if (options.RetryAfterSeconds is int seconds)
         {
             plan.Headers.Add(new("retry-after", seconds.ToString(CultureInfo.InvariantCulture)));

@@ -34,7 +34,8 @@ internal sealed class PlanBuilder
 
     public byte[] Body => _body;
 
-    public SseLayout Layout => _layout ??= SseLayout.Parse(_body);
+    /// <summary>The body's layout; while the body is still the recording's, the recording's cached one.</summary>
+    public SseLayout Layout => _layout ??= ReferenceEquals(_body, Recording.Body) ? Recording.Layout : SseLayout.Parse(_body);
 
     public int Status { get; set; }
 

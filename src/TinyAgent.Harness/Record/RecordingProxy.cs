@@ -64,15 +64,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
     /// <summary>Starts listening. Throws <see cref="ReplayServerException"/> (one line) when the address cannot be bound.</summary>
     public static async Task<RecordingProxy> StartAsync(RecordingProxyOptions options, TimeProvider time, CancellationToken ct)
     {
-        if (!IPAddress.TryParse(options.Host, out var address))
-        {
-            throw new ReplayServerException($"Proxy host '{options.Host}' is not an IP address (use 127.0.0.1).");
-        }
-
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new ReplayServerException($"Proxy port {options.Port} is out of range (0-65535; 0 picks a free port).");
-        }
+        var address = ListenAddress.Parse("Proxy", options.Host, options.Port);
 
         var proxy = new RecordingProxy(options, time);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -88,9 +80,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             proxy._http.Dispose();
-            throw new ReplayServerException(e.InnerException?.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) == true || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
-                ? $"Port {options.Port} on {options.Host} is already in use; choose another port, or 0 for a free one."
-                : $"The recording proxy could not listen on {options.Host}:{options.Port}: {e.Message.Split('\n')[0]}", e);
+            throw ListenAddress.BindFailed(e, "recording proxy", options.Host, options.Host, options.Port);
         }
 
         proxy._app = app;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Recordings;
 
@@ -9,16 +10,13 @@ namespace TinyAgent.Harness.Recordings;
 /// </summary>
 internal static class RecordingWriter
 {
-    /// <summary>Header values never saved: credentials and cookies (names compared case-insensitively).</summary>
-    public static readonly IReadOnlySet<string> AlwaysRedacted = new HashSet<string>(
-        ["authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"], StringComparer.OrdinalIgnoreCase);
-
-    public const string RedactedValue = "[redacted]";
+    /// <summary>Header values never saved: the server's always-secret names (credentials and cookies).</summary>
+    private static readonly HeaderRedactor s_alwaysRedacted = new([]);
 
     private static long s_tempCounter;
 
     /// <summary>Writes the body, then the sidecar (skipped when <paramref name="meta"/> is null) with secret headers
-    /// redacted (<see cref="AlwaysRedacted"/> plus <paramref name="redactHeaders"/>). Returns the sidecar path or null.</summary>
+    /// redacted (<see cref="HeaderRedactor"/>'s names plus <paramref name="redactHeaders"/>). Returns the sidecar path or null.</summary>
     public static string? Write(string ssePath, ReadOnlySpan<byte> body, RecordingMeta? meta, IEnumerable<string>? redactHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(ssePath);
@@ -38,14 +36,13 @@ internal static class RecordingWriter
         return sidecar;
     }
 
-    /// <summary>The same meta with the values of secret headers replaced by <see cref="RedactedValue"/>.</summary>
+    /// <summary>The same meta with the values of secret headers replaced by <see cref="HeaderRedactor.Redacted"/>.</summary>
     public static RecordingMeta Redact(RecordingMeta meta, IEnumerable<string>? extraNames = null)
     {
         ArgumentNullException.ThrowIfNull(meta);
-        var extra = new HashSet<string>(extraNames ?? [], StringComparer.OrdinalIgnoreCase);
-        bool Secret(string name) => AlwaysRedacted.Contains(name) || extra.Contains(name);
-        return meta.Headers.Any(h => Secret(h.Key))
-            ? meta with { Headers = [.. meta.Headers.Select(h => Secret(h.Key) ? new KeyValuePair<string, string>(h.Key, RedactedValue) : h)] }
+        var redactor = extraNames is null ? s_alwaysRedacted : new HeaderRedactor(extraNames);
+        return meta.Headers.Any(h => redactor.IsSecret(h.Key))
+            ? meta with { Headers = [.. meta.Headers.Select(h => redactor.IsSecret(h.Key) ? new KeyValuePair<string, string>(h.Key, HeaderRedactor.Redacted) : h)] }
             : meta;
     }
 
@@ -62,7 +59,7 @@ internal static class RecordingWriter
             foreach (var (name, value) in meta.Headers)
             {
                 // Credentials never reach a file, whoever built the meta (a recording proxy, a test, a user).
-                w.WriteString(name, SecretHeaders.IsSecret(name) ? Server.HeaderRedactor.Redacted : value);
+                w.WriteString(name, s_alwaysRedacted.IsSecret(name) ? HeaderRedactor.Redacted : value);
             }
 
             w.WriteEndObject();
@@ -112,12 +109,4 @@ internal static class RecordingWriter
             throw;
         }
     }
-}
-
-/// <summary>Header names whose values are credentials, in any request or response that is saved.</summary>
-internal static class SecretHeaders
-{
-    private static readonly Server.HeaderRedactor s_always = new([]);
-
-    public static bool IsSecret(string name) => s_always.IsSecret(name);
 }

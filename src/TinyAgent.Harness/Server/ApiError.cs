@@ -17,20 +17,27 @@ internal sealed record ApiError(int Status, string Type, string Message)
 
     public static ApiError TooLarge(string message) => new(StatusCodes.Status413PayloadTooLarge, "request_too_large", message);
 
-    /// <summary>The HTTP status the API uses for an error type met inside a stream (for a non-streaming reply).</summary>
-    public static int StatusFor(string errorType) => errorType switch
-    {
-        "invalid_request_error" => 400,
-        "authentication_error" => 401,
-        "billing_error" => 402,
-        "permission_error" => 403,
-        "not_found_error" => 404,
-        "request_too_large" => 413,
-        "rate_limit_error" => 429,
-        "timeout_error" => 504,
-        "overloaded_error" => 529,
-        _ => 500,
-    };
+    /// <summary>The API's documented error types by status, each with a message fitting it; one table for both directions.</summary>
+    private static readonly ApiError[] s_documented =
+    [
+        new(400, "invalid_request_error", "Invalid request"),
+        new(401, "authentication_error", "invalid x-api-key"),
+        new(402, "billing_error", "Billing error"),
+        new(403, "permission_error", "Permission denied"),
+        new(404, "not_found_error", "Not found"),
+        new(413, "request_too_large", "Request exceeds the maximum allowed number of bytes."),
+        new(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+        new(500, "api_error", "Internal server error"),
+        new(504, "timeout_error", "Request timeout"),
+        new(529, "overloaded_error", "Overloaded"),
+    ];
+
+    /// <summary>The HTTP status the API uses for an error type met inside a stream (for a non-streaming reply); 500 when unknown.</summary>
+    public static int StatusFor(string errorType) => Array.Find(s_documented, e => e.Type == errorType)?.Status ?? 500;
+
+    /// <summary>The documented error for a status; other statuses map by class (4xx <c>invalid_request_error</c>, 5xx <c>api_error</c>).</summary>
+    public static ApiError ForStatus(int status) =>
+        Documented(status) ?? Documented(status < 500 ? 400 : 500)! with { Status = status };
 
     public byte[] ToJson(string requestId)
     {
@@ -49,6 +56,8 @@ internal sealed record ApiError(int Status, string Type, string Message)
 
         return buffer.ToArray();
     }
+
+    private static ApiError? Documented(int status) => Array.Find(s_documented, e => e.Status == status);
 
     public override string ToString() => Encoding.UTF8.GetString(ToJson("req_"));
 }

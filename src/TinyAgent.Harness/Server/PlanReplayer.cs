@@ -157,7 +157,8 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
 
             var wait = stall.Every is { } every && every > TimeSpan.Zero && every < left ? every : left;
             await Task.Delay(wait, time, ct).ConfigureAwait(false);
-            if (stall.Every is not null && !stall.Keepalive.IsEmpty && clock.Now < giveUpAt)
+            // The stall fault sets Every exactly when there is a keepalive: the keepalive alone decides whether to write.
+            if (!stall.Keepalive.IsEmpty && clock.Now < giveUpAt)
             {
                 await context.Response.BodyWriter.WriteAsync(stall.Keepalive, ct).ConfigureAwait(false);
 

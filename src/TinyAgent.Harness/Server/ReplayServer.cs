@@ -92,15 +92,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     public static async Task<ReplayServer> StartAsync(ReplayServerOptions options, IScenarioSource scenarios, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!IPAddress.TryParse(options.Host, out var address))
-        {
-            throw new ReplayServerException($"Server host '{options.Host}' is not an IP address (use 127.0.0.1).");
-        }
-
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new ReplayServerException($"Server port {options.Port} is out of range (0-65535; 0 picks a free port).");
-        }
+        var address = ListenAddress.Parse("Server", options.Host, options.Port);
 
         if (!IPAddress.IsLoopback(address))
         {
@@ -127,9 +119,7 @@ internal sealed class ReplayServer : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new ReplayServerException(IsAddressInUse(e)
-                ? $"Port {port} on {options.Host} is already in use; choose another port, or 0 for a free one."
-                : $"The replay server could not listen on {host}:{port}: {FirstLine(e)}", e);
+            throw ListenAddress.BindFailed(e, "replay server", options.Host, host, port);
         }
 
         server.BaseUrl = new Uri($"http://{host}:{port}");
@@ -249,7 +239,7 @@ internal sealed class ReplayServer : IAsyncDisposable
         return _scenarios.Contains(scenario) ? null : ApiError.NotFound($"Unknown scenario '{scenario}'.");
     }
 
-    private async Task<int> ReplayAsync(HttpContext context, ReplayPlan plan, MessagesRequest parsed, string scenario, int attempt, string requestId, long started)
+    private async Task ReplayAsync(HttpContext context, ReplayPlan plan, MessagesRequest parsed, string scenario, int attempt, string requestId, long started)
     {
         using var clock = new RequestClock(_time, started, context.RequestAborted);
         IReadOnlyList<SentChunk> sent;
@@ -283,7 +273,6 @@ internal sealed class ReplayServer : IAsyncDisposable
             Ending = ending,
             FrameEnds = parsed.Stream ? plan.FrameEnds : [],
         });
-        return status;
     }
 
     /// <summary><c>"stream": false</c>: the whole message at once, after the plan's total delay (so time to first token compares fairly).</summary>
@@ -341,21 +330,4 @@ internal sealed class ReplayServer : IAsyncDisposable
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
-
-    private static bool IsAddressInUse(Exception e)
-    {
-        for (var current = e; current is not null; current = current.InnerException)
-        {
-            if (current is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
-                || current.GetType().Name == "AddressInUseException"
-                || current.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace TinyAgent.Harness.Server;
 
 /// <summary>What a valid request asked for.</summary>
-internal readonly record struct MessagesRequest(bool Stream, string Model);
+internal readonly record struct MessagesRequest(bool Stream);
 
 /// <summary>Checks a <c>POST /v1/messages</c> the way the API does: key, version, then the JSON body.</summary>
 internal sealed class RequestValidator(ReplayServerOptions options)
@@ -142,7 +142,7 @@ internal sealed class RequestValidator(ReplayServerOptions options)
                 stream = streamFlag.GetBoolean();
             }
 
-            return (new MessagesRequest(stream, model.GetString()!), null);
+            return (new MessagesRequest(stream), null);
         }
     }
 

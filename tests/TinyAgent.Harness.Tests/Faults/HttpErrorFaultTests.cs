@@ -47,4 +47,16 @@ internal sealed class HttpErrorFaultTests
         Assert.That(plan.Headers, Does.Contain(new KeyValuePair<string, string>("retry-after-ms", "2000")));
         Assert.That(plan.Headers, Does.Contain(new KeyValuePair<string, string>("x-should-retry", "true")));
     }
+
+    // Captured before the error table moved to ApiError: the refactor must not change a byte (escaping included).
+    [TestCase(429, null, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Number of request tokens has exceeded your per-minute rate limit\"},\"request_id\":\"req_6kepqs91y79vvq0wch2yfu5d\"}")]
+    [TestCase(418, null, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid request\"},\"request_id\":\"req_6kepqs91y79vvq0wch2yfu5d\"}")]
+    [TestCase(503, null, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"},\"request_id\":\"req_6kepqs91y79vvq0wch2yfu5d\"}")]
+    [TestCase(529, "Busy <now> & \"later\" é", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Busy \\u003Cnow\\u003E \\u0026 \\u0022later\\u0022 \\u00E9\"},\"request_id\":\"req_6kepqs91y79vvq0wch2yfu5d\"}")]
+    public void Http_error_body_bytes_are_unchanged(int status, string? message, string expected)
+    {
+        var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { Status = status, Message = message }));
+
+        Assert.That(TestStreams.Text(plan.Body), Is.EqualTo(expected));
+    }
 }
