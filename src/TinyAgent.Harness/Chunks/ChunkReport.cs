@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -330,7 +330,6 @@ internal sealed class ArticleLoop(ArticleMistake mistake, Func<HttpMessageHandle
             BlockTexts = _blocks.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
             ToolInputs = _tools.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
             StopReason = _stopReason,
-            ReadsStopReason = mistake != ArticleMistake.IgnoresErrorsAndEnd,
             Error = error,
             Reads = http.Recorder.Reads,
             FirstByteAt = http.Recorder.FirstByteAt,

@@ -119,7 +119,7 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
                 return result with
                 {
                     Outcome = ClientOutcome.Hung,
-                    Error = new ClientError("hung", "still running at the deadline: process tree killed"),
+                    Error = new ClientError("hung", "process tree killed"),
                 };
             }
 

@@ -209,6 +209,11 @@ internal static class ConfigLoader
                 _ = d.String(); // free text for people reading the file; only its type is checked
             }
 
+            if (name == ScenarioConfig.ControlName && (faults.Count > 0 || consumer != ConsumerModel.ReadAll || recordings is not null))
+            {
+                throw nameNav.Error($"'{ScenarioConfig.ControlName}' is the control run: every client on every recording, no faults, read to the end; give it no faults, consumer or recordings");
+            }
+
             list.Add(new ScenarioConfig(name, faults, descriptions, consumer, recordings));
         }
 
@@ -261,7 +266,7 @@ internal static class ConfigLoader
                 }
 
                 string v = bug.String();
-                bugs[bug.Name] = VerdictNames.TryParse(v, out var verdict)
+                bugs[bug.Name] = EnumNames.TryParse(v, out Verdict verdict) && verdict != Verdict.NotReproduced
                     ? verdict
                     : throw bug.Error($"unknown verdict '{v}' (expected handled, not-handled or not-exercised)");
             }

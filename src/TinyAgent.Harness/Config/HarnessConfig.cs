@@ -10,7 +10,23 @@ internal sealed record ScenarioConfig(
     IReadOnlyList<IFault> Faults,
     IReadOnlyList<string> FaultDescriptions,
     ConsumerModel Consumer,
-    IReadOnlyList<string>? Recordings);
+    IReadOnlyList<string>? Recordings)
+{
+    /// <summary>The control scenario's name: the runner adds it when the config does not list it.</summary>
+    public const string ControlName = "baseline";
+
+    /// <summary>
+    /// The control: every recording with no fault, one frame per read with quiet time between frames, so that no read
+    /// (not even one cut by the client's own buffer size) ends inside a frame.
+    /// </summary>
+    public static ScenarioConfig Control { get; } = MakeControl();
+
+    private static ScenarioConfig MakeControl()
+    {
+        var paced = new PerFrameChunkingFault(new PerFrameChunkingOptions { Paced = true });
+        return new ScenarioConfig(ControlName, [paced], [FaultRegistry.Describe(paced)], ConsumerModel.ReadAll, null);
+    }
+}
 
 /// <summary>A client under test: a built-in name, or an <c>exec</c> command line (issue 5's contract).</summary>
 internal sealed record ClientConfig(string Name, string? Exec, string? WorkingDirectory);

@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Faults;
 

@@ -1,14 +1,20 @@
 namespace TinyAgent.Harness.Faults;
 
-/// <summary>Options of <c>per-frame</c> (none).</summary>
+/// <summary>Options of <c>per-frame</c>.</summary>
 internal sealed record PerFrameChunkingOptions : IFaultOptions
 {
+    /// <summary>
+    /// Quiet time around every frame, so each frame reaches the client as a read of its own and every read ends on a
+    /// frame boundary (default off). The control run uses it: a client's own buffer must not cut frames there.
+    /// </summary>
+    public bool? Paced { get; init; }
+
     public IEnumerable<string> Validate() => [];
 }
 
 /// <summary>
 /// Chunking: one chunk per frame (comments and keep-alives count as frames). The planner's default
-/// when a scenario names no chunking fault. Lossless.
+/// when a scenario names no chunking fault; paced, the control run's. Lossless.
 /// </summary>
 [Fault("per-frame", typeof(PerFrameChunkingOptions))]
 internal sealed class PerFrameChunkingFault(PerFrameChunkingOptions options) : IFault
@@ -21,7 +27,7 @@ internal sealed class PerFrameChunkingFault(PerFrameChunkingOptions options) : I
     {
         foreach (int end in plan.Layout.FrameEnds)
         {
-            plan.AddCut(end);
+            plan.AddCut(end, separate: options.Paced == true);
         }
     }
 }

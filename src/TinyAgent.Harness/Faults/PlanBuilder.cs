@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
 
@@ -128,9 +129,71 @@ internal sealed class PlanBuilder
             }
         }
 
-        return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, Facts with { CutsInsideFrames = insideFrames }, expected, descriptions, _seed)
+        var facts = Facts with { CutsInsideFrames = insideFrames };
+        return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, facts, expected, descriptions, _seed)
         {
             FrameEnds = [.. Layout.FrameEnds],
+            Summary = new PlanSummary
+            {
+                Status = Status,
+                End = End,
+                Facts = facts,
+                Expected = expected,
+                BodyLength = _body.Length,
+                FrameEnds = [.. Layout.FrameEnds],
+                TextDeltas = IsHttpError ? [] : TextDeltas(),
+                GappedCutsInsideFrames = GappedCuts(chunks, frameEnds),
+                ScriptedWait = ScriptedWait(chunks),
+                Faults = descriptions,
+                Seed = _seed,
+            },
         };
+    }
+
+    /// <summary>Where each text delta's frame ends and the text a correct reader holds by then: the ghost judge's give-up point.</summary>
+    private List<TextDeltaMark> TextDeltas()
+    {
+        var marks = new List<TextDeltaMark>();
+        int length = 0;
+        foreach (var frame in Layout.Frames)
+        {
+            if (SseEdit.TextDeltaText(_body, frame) is string text)
+            {
+                length += text.Length;
+                marks.Add(new TextDeltaMark(frame.End, length));
+            }
+        }
+
+        return marks;
+    }
+
+    /// <summary>Cuts inside frames that the replayer surrounds with quiet time (a separate chunk on either side).</summary>
+    private static int GappedCuts(List<PlannedChunk> chunks, HashSet<int> frameEnds)
+    {
+        int gapped = 0;
+        for (int i = 1; i < chunks.Count; i++)
+        {
+            if ((chunks[i].Separate || chunks[i - 1].Separate) && !frameEnds.Contains(chunks[i].Offset))
+            {
+                gapped++;
+            }
+        }
+
+        return gapped;
+    }
+
+    private static TimeSpan ScriptedWait(List<PlannedChunk> chunks)
+    {
+        var wait = TimeSpan.Zero;
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            wait += chunks[i].DelayBefore;
+            if (i > 0 && (chunks[i].Separate || chunks[i - 1].Separate))
+            {
+                wait += ReplayPlan.SplitGap;
+            }
+        }
+
+        return wait;
     }
 }

@@ -78,6 +78,27 @@ internal static class SseEdit
         }
     }
 
+    /// <summary>The text of a <c>text_delta</c> frame, or null for any other frame.</summary>
+    public static string? TextDeltaText(byte[] body, SseFrame frame)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(Data(body, frame));
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("type", out var t) && t.ValueEquals("content_block_delta"u8)
+                && root.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Object
+                && d.TryGetProperty("type", out var dt) && dt.ValueEquals("text_delta"u8)
+                && d.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
+                ? text.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary><paramref name="body"/> up to <paramref name="at"/>, then <paramref name="insert"/>, then the body from <paramref name="resumeAt"/> (or nothing when null).</summary>
     public static byte[] Splice(byte[] body, int at, ReadOnlySpan<byte> insert, int? resumeAt)
     {

@@ -27,8 +27,14 @@ internal sealed class GhostStreamJudge : IJudge
             return RunFinding.NotExercised(Bug, "no request reached the server");
         }
 
-        int? deltaEnd = RunFacts.EndOfNthTextDelta(run.Plan.Body, n);
-        if (deltaEnd is not int end || (end >= run.Plan.Body.Length && !run.Plan.Facts.Stalls))
+        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        {
+            return misread;
+        }
+
+        var deltas = run.Plan.TextDeltas;
+        int end = n <= deltas.Count ? deltas[n - 1].End : int.MaxValue;
+        if (end == int.MaxValue || (end >= run.Plan.BodyLength && !run.Plan.Facts.Stalls))
         {
             return RunFinding.NotExercised(Bug, $"the stream has nothing left to send after text delta {n}");
         }
@@ -36,7 +42,7 @@ internal sealed class GhostStreamJudge : IJudge
         // A client that ended without giving up and without even the first N deltas' text never had the chance
         // to leave (say, its parser failed on CRLF): that is another bug's finding, not a ghost.
         if (run.Result.Outcome is ClientOutcome.Completed or ClientOutcome.Failed &&
-            run.Result.Text.Length < RunFacts.TextUpTo(run.Plan.Body, end).Length)
+            run.Result.Text.Length < deltas[n - 1].TextLength)
         {
             return RunFinding.NotExercised(Bug, $"the client ended ({Outcome(run)}) before receiving {n} text deltas, so it never gave up");
         }
@@ -45,7 +51,7 @@ internal sealed class GhostStreamJudge : IJudge
         if (giveUp is not TimeSpan g)
         {
             return run.Result.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed
-                ? new(Bug, Verdict.NotHandled, $"the client {Outcome(run)} before giving up")
+                ? new(Bug, Verdict.NotHandled, $"the client {Outcome(run)} before giving up", Timing: true)
                 : RunFinding.NotExercised(Bug, $"text delta {n} never reached the client");
         }
 
@@ -60,19 +66,19 @@ internal sealed class GhostStreamJudge : IJudge
                 return RunFinding.NotExercised(Bug, $"the stream ended on its own {RunClock.Ms(ended - g)} after the give-up, within the bound");
             }
 
-            return new(Bug, Verdict.NotHandled, $"after giving up at {n} deltas: disconnect never seen, the stream ran to its end ({server.Ending}); {sent}");
+            return new(Bug, Verdict.NotHandled, $"after giving up at {n} deltas: disconnect never seen, the stream ran to its end ({server.Ending}); {sent}", Timing: true);
         }
 
         var late = closed - g;
         string measured = $"after giving up at {n} deltas: server saw the disconnect {RunClock.Ms(late < TimeSpan.Zero ? TimeSpan.Zero : late)} later (bound {RunClock.Ms(run.Timeouts.GhostBound)}); {sent}";
         if (run.Result.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed)
         {
-            return new(Bug, Verdict.NotHandled, $"the client {Outcome(run)}; {measured}");
+            return new(Bug, Verdict.NotHandled, $"the client {Outcome(run)}; {measured}", Timing: true);
         }
 
         return late <= run.Timeouts.GhostBound
             ? new(Bug, Verdict.Handled, measured)
-            : new(Bug, Verdict.NotHandled, measured);
+            : new(Bug, Verdict.NotHandled, measured, Timing: true);
     }
 
     /// <summary>
@@ -90,5 +96,5 @@ internal sealed class GhostStreamJudge : IJudge
     }
 
     private static string Outcome(RunObservation run) =>
-        run.Result.Outcome == ClientOutcome.Hung ? "hung until the deadline" : $"crashed ({run.Result.Error?.Message ?? "no result"})";
+        run.Result.Outcome == ClientOutcome.Hung ? $"hung ({run.Result.Error?.Message})" : $"crashed ({run.Result.Error?.Message ?? "no result"})";
 }

@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Judges;
 
@@ -23,13 +20,30 @@ internal static class RunFacts
     /// <summary>The request that carried the stream (the last attempt), if any reached the server.</summary>
     public static ServerEvidence? StreamRequest(RunObservation run) => run.Server.Count == 0 ? null : run.Server[^1];
 
+    /// <summary>The client surfaced a failure: an error it reported, or a loud death (non-zero exit, no result). Either way its user knows.</summary>
+    public static bool FailedLoudly(ClientResult r) => r.Outcome is ClientOutcome.Failed or ClientOutcome.Crashed;
+
+    /// <summary>"surfaced overloaded_error: ..." or "failed loudly: exit code 1, no result file".</summary>
+    public static string Failure(ClientResult r) => r.Outcome == ClientOutcome.Crashed
+        ? $"failed loudly: {r.Error?.Message ?? "no result"}"
+        : $"surfaced {r.Error?.Type ?? "an error"}: {Excerpt(r.Error?.Message ?? "", 0, 160)}";
+
+    /// <summary>
+    /// The control rule: when the client misreads this recording with no fault at all, no fault is charged with it.
+    /// Null when there is no control or the control read the recording correctly.
+    /// </summary>
+    public static RunFinding? ControlMisreads(string bug, RunObservation run) =>
+        run.Control is { Baseline: not Verdict.Handled } c
+            ? RunFinding.NotExercised(bug, $"its control run {c.RunId} misreads this recording with no fault ({c.BaselineEvidence}); not charged to the fault")
+            : null;
+
     /// <summary>"Completed, 120 chars, stop_reason end_turn, no error": what the client returned, for evidence.</summary>
     public static string Describe(ClientResult r)
     {
         var sb = new StringBuilder();
-        sb.Append(r.Outcome.ToString().ToLowerInvariant())
+        sb.Append(r.Outcome.ToName())
             .Append(", ").Append(r.Text.Length).Append(" chars of text, stop_reason ")
-            .Append(r.StopReason ?? (r.ReadsStopReason ? "null" : "not read"))
+            .Append(r.StopReason ?? "none")
             .Append(", ");
         sb.Append(r.Error is null ? "no error" : $"error {r.Error.Type}: {Excerpt(r.Error.Message, 0, 160)}");
         if (r.ExitCode is int code)
@@ -52,43 +66,6 @@ internal static class RunFacts
         return JsonSerializer.Serialize(part) + (from + length < s.Length ? "..." : "");
     }
 
-    /// <summary>The text a correct reader has from the first <paramref name="end"/> bytes of the body ("" when that prefix is unreadable).</summary>
-    public static string TextUpTo(byte[] body, int end)
-    {
-        try
-        {
-            return ReferenceReader.Read(body[..end]).Text;
-        }
-        catch (RecordingFormatException)
-        {
-            return "";
-        }
-    }
-
-    /// <summary>Offset just after the frame carrying the <paramref name="n"/>-th text delta of the body, or null when it has fewer.</summary>
-    public static int? EndOfNthTextDelta(byte[] body, int n)
-    {
-        if (n <= 0)
-        {
-            return 0;
-        }
-
-        int seen = 0;
-        var layout = SseLayout.Parse(body);
-        foreach (var frame in layout.Frames)
-        {
-            if (IsTextDelta(body, frame) && ++seen == n)
-            {
-                return frame.End;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The plan answers with an HTTP error instead of an event stream: no stream bug can show.</summary>
     public static bool AnsweredWithHttpError(RunObservation run) => !run.Plan.IsStream || run.Plan.Facts.HttpErrorStatus is not null;
-
-    private static bool IsTextDelta(byte[] body, SseFrame frame) =>
-        SseEdit.TypeAndIndex(body, frame) is ("content_block_delta", _, "text_delta");
 }

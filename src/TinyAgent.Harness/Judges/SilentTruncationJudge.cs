@@ -1,11 +1,11 @@
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Judges;
 
 /// <summary>
 /// silent-truncation: a stream that ends in an error event, is dropped before <c>message_stop</c>, or ends with
-/// <c>max_tokens</c> must not come back as a normal-looking answer.
+/// <c>max_tokens</c> must not come back as a normal-looking answer. Failing loudly (an error, a crash, a non-zero exit)
+/// surfaces it. A recording's own error or <c>max_tokens</c> is judged on the control run, where it happens with no fault.
 /// </summary>
 internal sealed class SilentTruncationJudge : IJudge
 {
@@ -30,32 +30,56 @@ internal sealed class SilentTruncationJudge : IJudge
         }
 
         var expected = RunFacts.Expected(run);
-        string? broken = facts.InjectedErrorType is string injected ? $"an injected error event ({injected})"
+        string? injected = facts.InjectedErrorType is string type ? $"an injected error event ({type})"
             : run.Plan.End == StreamEnd.Reset ? "a connection reset before message_stop"
             : run.Plan.End == StreamEnd.CleanClose || facts.Truncated ? "a clean close before message_stop"
-            : expected.ErrorType is string recorded ? $"an error event in the recording ({recorded})"
+            : null;
+        string? recorded = injected is not null ? null
+            : expected.ErrorType is string e ? $"an error event in the recording ({e})"
             : !expected.HasMessageStop ? "a stream without message_stop"
             : null;
-        var r = run.Result;
-        string returned = RunFacts.Describe(r);
+        bool maxTokens = facts.MaxTokensEnding || (injected is null && recorded is null && StopReasons.IsLength(expected.StopReason));
+        bool recordedMaxTokens = maxTokens && !facts.MaxTokensEnding;
 
-        if (broken is not null)
+        if ((recorded is not null || recordedMaxTokens) && !run.IsControl && run.Control is { } control)
         {
-            return r.Outcome == ClientOutcome.Failed && r.Error is not null
-                ? new(Bug, Verdict.Handled, $"after {broken}: surfaced {r.Error.Type}: {RunFacts.Excerpt(r.Error.Message, 0, 160)}")
-                : new(Bug, Verdict.NotHandled, $"after {broken}: returned {returned}");
+            return RunFinding.NotExercised(Bug, $"the recording itself ends this way; judged on its control run {control.RunId}");
         }
 
-        if (facts.MaxTokensEnding || expected.StopReason == "max_tokens")
+        if (!run.IsControl && RunFacts.ControlMisreads(Bug, run) is { } misread)
         {
-            bool surfaced = r.Outcome is ClientOutcome.Completed or ClientOutcome.Failed &&
-                (r.StopReason == "max_tokens" || r.Error?.Type == "max_tokens") && r.ReadsStopReason;
+            return misread;
+        }
 
-            // Failing loudly (say, a parse error under splits) is another judge's finding, not a silent cut.
-            bool loud = r.Outcome == ClientOutcome.Failed && r.Error is not null;
-            return surfaced || loud
-                ? new(Bug, Verdict.Handled, $"after a max_tokens ending: {(surfaced ? "surfaced max_tokens" : "failed loudly")} ({returned})")
-                : new(Bug, Verdict.NotHandled, $"after a max_tokens ending: returned {returned}");
+        var r = run.Result;
+        if ((injected ?? recorded) is string broken)
+        {
+            return RunFacts.FailedLoudly(r) ? new(Bug, Verdict.Handled, $"after {broken}: {RunFacts.Failure(r)}")
+                : r.Outcome == ClientOutcome.Hung ? new(Bug, Verdict.NotHandled, $"after {broken}: hung ({r.Error?.Message})", Timing: true)
+                : new(Bug, Verdict.NotHandled, $"after {broken}: returned {RunFacts.Describe(r)}");
+        }
+
+        if (maxTokens)
+        {
+            if (r.Outcome == ClientOutcome.Hung)
+            {
+                return new(Bug, Verdict.NotHandled, $"after a max_tokens ending: hung ({r.Error?.Message})", Timing: true);
+            }
+
+            if (StopReasons.IsLength(r.StopReason) || StopReasons.IsLength(r.Error?.Type))
+            {
+                return new(Bug, Verdict.Handled, $"after a max_tokens ending: surfaced {r.StopReason ?? r.Error?.Type} ({RunFacts.Describe(r)})");
+            }
+
+            if (RunFacts.FailedLoudly(r))
+            {
+                return new(Bug, Verdict.Handled, $"after a max_tokens ending: {RunFacts.Failure(r)}");
+            }
+
+            bool neverReports = r.StopReason is null && (run.Control is null || run.Control.Result.StopReason is null);
+            return new(Bug, Verdict.NotHandled, neverReports
+                ? $"after a max_tokens ending: returned {RunFacts.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
+                : $"after a max_tokens ending: returned {RunFacts.Describe(r)}");
         }
 
         return RunFinding.NotExercised(Bug, "the stream ends complete with message_stop");

@@ -17,6 +17,11 @@ internal sealed class StallJudge : IJudge
             return RunFinding.NotExercised(Bug, "the stream does not stall");
         }
 
+        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        {
+            return misread;
+        }
+
         var r = run.Result;
         if (r.Outcome == ClientOutcome.GaveUp)
         {
@@ -28,9 +33,7 @@ internal sealed class StallJudge : IJudge
         switch (r.Outcome)
         {
             case ClientOutcome.Hung:
-                return new(Bug, Verdict.NotHandled, $"hung until the deadline ({RunClock.Ms(run.Timeouts.Deadline)}); {limits}");
-            case ClientOutcome.Crashed:
-                return new(Bug, Verdict.NotHandled, $"crashed under the stall: {r.Error?.Message ?? "no result"}");
+                return new(Bug, Verdict.NotHandled, $"hung: {r.Error?.Message}; {limits}", Timing: true);
             case ClientOutcome.Completed:
                 return new(Bug, Verdict.NotHandled, $"returned a normal answer from a stalled stream: {RunFacts.Describe(r)}");
             default:
@@ -50,16 +53,17 @@ internal sealed class StallJudge : IJudge
 
         var lastContent = LastContentAt(run, server);
         var toError = RunClock.ClientToServer(run, server, clientEnd) - lastContent;
-        string measured = $"error {r.Error.Type} {RunClock.Ms(toError)} after the last content byte; {limits}";
+        string ended = r.Outcome == ClientOutcome.Crashed ? $"failed loudly ({r.Error.Message})" : $"error {r.Error.Type}";
+        string measured = $"{ended} {RunClock.Ms(toError)} after the last content byte; {limits}";
         return toError <= limit
             ? new(Bug, Verdict.Handled, measured)
-            : new(Bug, Verdict.NotHandled, measured);
+            : new(Bug, Verdict.NotHandled, measured, Timing: true);
     }
 
     /// <summary>When the server wrote the last byte of the planned body (keepalive writes past the body do not count).</summary>
     internal static TimeSpan LastContentAt(RunObservation run, ServerEvidence server)
     {
-        int bodyLength = run.Plan.Body.Length;
+        int bodyLength = run.Plan.BodyLength;
         var content = server.Sent.Where(c => c.Offset < bodyLength && c.Offset + c.Size <= bodyLength).ToList();
         return content.Count == 0 ? TimeSpan.Zero : content.Max(c => c.At);
     }

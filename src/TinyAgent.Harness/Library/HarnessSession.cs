@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Clients;
+using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
@@ -24,22 +25,21 @@ public sealed class HarnessSession : IAsyncDisposable
 {
     private readonly HarnessSessionOptions _options;
     private readonly Dictionary<string, Recording> _recordings;
-    private readonly ScenarioTable _table;
     private readonly ReplayServer _server;
-    private readonly RunTimeouts _timeouts;
+    private readonly RunPipeline _pipeline;
     private int _counter;
 
     private HarnessSession(HarnessSessionOptions options, Dictionary<string, Recording> recordings, ScenarioTable table, ReplayServer server)
     {
         _options = options;
         _recordings = recordings;
-        _table = table;
         _server = server;
-        _timeouts = new RunTimeouts(options.IdleTimeout, options.IdleTimeout, options.Deadline, options.Deadline)
+        var timeouts = new RunTimeouts(options.IdleTimeout, options.IdleTimeout, options.Deadline, options.Deadline)
         {
             StallTolerance = options.StallTolerance,
             GhostBound = options.GhostBound,
         };
+        _pipeline = new RunPipeline(server, table, options.TimeProvider, timeouts);
     }
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:PORT</c> (scenarios live under it).</summary>
@@ -102,10 +102,28 @@ public sealed class HarnessSession : IAsyncDisposable
             }
         }
 
-        int seed = scenario.Seed ?? _options.Seed;
+        return Bind(scenario, recording, faults, isControl: false, control: null);
+    }
+
+    private ScenarioHandle Bind(ScenarioOptions scenario, Recording recording, IReadOnlyList<IFault> faults, bool isControl, ControlRun? control)
+    {
         string key = $"lib{Interlocked.Increment(ref _counter)}-{scenario.Recording}";
-        _table.Bind(key, recording, faults, seed);
-        return new ScenarioHandle(this, key, _server.ScenarioUrl(key), scenario, recording, faults, [.. faults.Select(FaultRegistry.Describe)], seed, Time.GetTimestamp());
+        var request = new RunRequest
+        {
+            RunId = key,
+            Key = key,
+            Client = "library",
+            Recording = recording,
+            Scenario = isControl ? ScenarioConfig.ControlName : key,
+            Faults = faults,
+            FaultDescriptions = [.. faults.Select(FaultRegistry.Describe)],
+            Consumer = Consumer(scenario),
+            Seed = scenario.Seed ?? _options.Seed,
+            IsControl = isControl,
+            Control = control,
+        };
+        var bound = _pipeline.Bind(request);
+        return new ScenarioHandle(this, request, bound, scenario, Time.GetTimestamp());
     }
 
     /// <summary>
@@ -122,30 +140,41 @@ public sealed class HarnessSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds <paramref name="scenario"/>, runs <paramref name="client"/> against it under the session's deadline, and judges it.
-    /// The client's token fires at the deadline; a client still running then is reported hung (and abandoned if it ignores
-    /// the token). An exception the client throws counts as the error it surfaced.
+    /// Runs <paramref name="client"/> twice, as the suite does: first on the recording with no fault (the control, judged
+    /// by <c>baseline</c>), then on <paramref name="scenario"/>, judged against the control's answer, so a failure the
+    /// client shows without the fault is not charged to the fault. Each run is guarded: the client's token fires when it
+    /// is overdue (the deadline after the server's last planned byte); a client still running then is reported hung (and
+    /// abandoned if it ignores the token). An exception the client throws counts as the error it surfaced.
     /// </summary>
     public async Task<ScenarioVerdicts> RunAsync(ScenarioOptions scenario, Func<ScenarioHandle, CancellationToken, Task<ClientOutcomeInfo>> client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var handle = AddScenario(scenario);
-        var adapter = new DelegateClient(handle, client);
-        var context = new ClientRunContext
-        {
-            BaseUrl = handle.BaseUrl,
-            Consumer = Consumer(handle),
-            Timeouts = _timeouts,
-            Time = Time,
-        };
-        var result = await RunGuard.RunAsync(adapter, context, cancellationToken).ConfigureAwait(false);
-        return await JudgeResultAsync(handle, result, cancellationToken).ConfigureAwait(false);
+        var controlOptions = new ScenarioOptions(scenario.Recording) { Seed = scenario.Seed };
+        var controlHandle = Bind(controlOptions, handle.RecordingData, ScenarioConfig.Control.Faults, isControl: true, control: null);
+        Claim(controlHandle);
+        var controlRun = await _pipeline.RunBoundAsync(controlHandle.Request, controlHandle.Bound, new DelegateClient(controlHandle, client), cancellationToken).ConfigureAwait(false);
+        var baseline = RunPipeline.Judge(controlRun).First(f => f.Bug == Bugs.Baseline);
+
+        Claim(handle);
+        var request = handle.Request with { Control = new ControlRun(controlHandle.Key, controlRun.Result, baseline.Verdict, baseline.Evidence) };
+        var observation = await _pipeline.RunBoundAsync(request, handle.Bound, new DelegateClient(handle, client), cancellationToken).ConfigureAwait(false);
+        var findings = RunPipeline.Judge(observation).Select(f => f.Bug == Bugs.Baseline ? baseline : f);
+        return Verdicts(handle, observation, findings);
     }
 
     /// <summary>Stops the server.</summary>
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task<ScenarioVerdicts> JudgeResultAsync(ScenarioHandle scenario, ClientResult result, CancellationToken cancellationToken)
+    {
+        Claim(scenario);
+        var observation = await _pipeline.ObserveAsync(scenario.Request, result, cancellationToken).ConfigureAwait(false);
+        return Verdicts(scenario, observation, RunPipeline.Judge(observation));
+    }
+
+    /// <summary>A scenario is judged once, by the session that made it.</summary>
+    private void Claim(ScenarioHandle scenario)
     {
         if (!ReferenceEquals(scenario.Session, this))
         {
@@ -156,32 +185,13 @@ public sealed class HarnessSession : IAsyncDisposable
         {
             throw new InvalidOperationException($"scenario '{scenario.Name}' was already judged; add a new scenario for another run");
         }
-
-        var evidence = await _server.CollectEvidenceAsync(scenario.Key, _options.Deadline + TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        var plan = _table.LastPlan(scenario.Key) ?? FaultPlanner.Plan(scenario.RecordingData, scenario.FaultList, 1, scenario.Seed);
-        var observation = new RunObservation
-        {
-            RunId = scenario.Key,
-            Client = "library",
-            Recording = scenario.Recording,
-            Scenario = scenario.Name,
-            Faults = scenario.Faults,
-            Consumer = Consumer(scenario),
-            Timeouts = _timeouts,
-            RecordingExpected = scenario.RecordingData.Expected,
-            Plan = plan,
-            Result = result,
-            Server = evidence,
-            TimestampFrequency = Time.TimestampFrequency,
-        };
-        _table.Forget(scenario.Key);
-        // The same judges and rules, in the same order, as the CLI's suite.
-        var verdicts = VerdictAggregator.Findings(observation).Select(ToPublic).ToList();
-        return new ScenarioVerdicts(scenario.Name, scenario.Faults, verdicts, evidence.Count, RunFacts.Describe(result));
     }
 
-    private static ConsumerModel Consumer(ScenarioHandle h) =>
-        h.GiveUpAfterDeltas is int n ? new ConsumerModel($"give-up-after-{n}", n) : ConsumerModel.ReadAll;
+    private static ScenarioVerdicts Verdicts(ScenarioHandle scenario, RunObservation observation, IEnumerable<RunFinding> findings) =>
+        new(scenario.Name, scenario.Faults, [.. findings.Select(ToPublic)], observation.Server.Count, RunFacts.Describe(observation.Result));
+
+    private static ConsumerModel Consumer(ScenarioOptions o) =>
+        o.GiveUpAfterDeltas is int n ? new ConsumerModel($"give-up-after-{n}", n) : ConsumerModel.ReadAll;
 
     internal ClientResult ToResult(ScenarioHandle scenario, ClientOutcomeInfo outcome, TimeSpan endedAt)
     {

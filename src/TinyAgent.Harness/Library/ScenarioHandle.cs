@@ -1,5 +1,5 @@
-using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Runner;
 
 namespace TinyAgent.Harness.Library;
 
@@ -11,21 +11,17 @@ public sealed class ScenarioHandle
 {
     private long _gaveUpTimestamp;
 
-    internal ScenarioHandle(HarnessSession session, string key, Uri baseUrl, ScenarioOptions options, Recording recording, IReadOnlyList<IFault> faults, IReadOnlyList<string> descriptions, int seed, long startedTimestamp)
+    internal ScenarioHandle(HarnessSession session, RunRequest request, BoundRun bound, ScenarioOptions options, long startedTimestamp)
     {
         Session = session;
-        Key = key;
-        BaseUrl = baseUrl;
+        Request = request;
+        Bound = bound;
         Options = options;
-        RecordingData = recording;
-        FaultList = faults;
-        Faults = descriptions;
-        Seed = seed;
         StartedTimestamp = startedTimestamp;
     }
 
     /// <summary>The base URL for your client, e.g. <c>http://127.0.0.1:PORT/s/KEY</c>; the API key and version headers are accepted as sent.</summary>
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => Bound.BaseUrl;
 
     /// <summary>The scenario's name: recording and faults, e.g. <c>text-short [split]</c>.</summary>
     public string Name => $"{Options.Recording} [{string.Join(", ", Faults)}]";
@@ -34,7 +30,7 @@ public sealed class ScenarioHandle
     public string Recording => Options.Recording;
 
     /// <summary>The faults in canonical form, e.g. <c>random(min=1,max=48)</c>.</summary>
-    public IReadOnlyList<string> Faults { get; }
+    public IReadOnlyList<string> Faults => Request.FaultDescriptions;
 
     /// <summary>null: the consumer reads everything; N: it gives up after N text deltas.</summary>
     public int? GiveUpAfterDeltas => Options.GiveUpAfterDeltas;
@@ -52,11 +48,11 @@ public sealed class ScenarioHandle
     public void MarkGaveUp() => Interlocked.CompareExchange(ref _gaveUpTimestamp, Session.Time.GetTimestamp(), 0);
 
     internal HarnessSession Session { get; }
-    internal string Key { get; }
+    internal RunRequest Request { get; }
+    internal BoundRun Bound { get; }
+    internal string Key => Request.Key;
     internal ScenarioOptions Options { get; }
-    internal Recording RecordingData { get; }
-    internal IReadOnlyList<IFault> FaultList { get; }
-    internal int Seed { get; }
+    internal Recording RecordingData => Request.Recording;
     internal long StartedTimestamp { get; }
     internal long GaveUpTimestamp => Interlocked.Read(ref _gaveUpTimestamp);
     internal int Judged;

@@ -41,9 +41,6 @@ internal sealed record ClientResult
 
     public string? StopReason { get; init; }
 
-    /// <summary>False when the client has no notion of <c>stop_reason</c> (never reads it): the split judge cannot compare it then.</summary>
-    public bool ReadsStopReason { get; init; } = true;
-
     public ClientError? Error { get; init; }
 
     /// <summary>Reads from the response body, when the harness could instrument them.</summary>

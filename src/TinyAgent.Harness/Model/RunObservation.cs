@@ -1,6 +1,3 @@
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
-
 namespace TinyAgent.Harness.Model;
 
 /// <summary>How the consumer of a client behaves in a run.</summary>
@@ -20,6 +17,13 @@ internal sealed record RunTimeouts(TimeSpan FirstByte, TimeSpan Idle, TimeSpan T
     public TimeSpan GhostBound { get; init; } = TimeSpan.FromMilliseconds(500);
 }
 
+/// <summary>
+/// The same client's run on the same recording with no fault. A fault is charged only with what the client gets wrong
+/// because of it: a failure its control shows too is not the fault's.
+/// </summary>
+/// <param name="Baseline">The baseline judge's verdict on the control: handled when it read the stream as the reference reader does.</param>
+internal sealed record ControlRun(string RunId, ClientResult Result, Verdict Baseline, string BaselineEvidence);
+
 /// <summary>Everything one run observed: the ground floor that judges and reports read. No behaviour.</summary>
 internal sealed record RunObservation
 {
@@ -34,8 +38,14 @@ internal sealed record RunObservation
     /// <summary>What the unfaulted recording says.</summary>
     public required ExpectedResult RecordingExpected { get; init; }
 
-    /// <summary>The plan of the request that carried the stream (the last attempt).</summary>
-    public required ReplayPlan Plan { get; init; }
+    /// <summary>The plan of the request that carried the stream (the last attempt), as the server reported it.</summary>
+    public required PlanSummary Plan { get; init; }
+
+    /// <summary>This run is the control: the client on the recording with no fault, paced frame by frame.</summary>
+    public bool IsControl { get; init; }
+
+    /// <summary>The same client's control run on the same recording, which fault judges compare with; null when there is none.</summary>
+    public ControlRun? Control { get; init; }
 
     public required ClientResult Result { get; init; }
 

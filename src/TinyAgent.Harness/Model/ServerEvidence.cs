@@ -24,6 +24,9 @@ internal sealed record ServerEvidence
     /// <summary>How the response ended: complete, clean-close, reset, stall-abandoned, client-gone.</summary>
     public string Ending { get; init; } = "";
 
+    /// <summary>The plan this request was answered with, as the planner summarised it; null when it was rejected before planning.</summary>
+    public PlanSummary? Plan { get; init; }
+
     /// <summary>Offsets just after each complete frame of the planned body.</summary>
     public IReadOnlyList<int> FrameEnds { get; init; } = [];
 

@@ -1,14 +1,18 @@
+using System.Text.Json;
+
 namespace TinyAgent.Harness.Model;
 
-/// <summary>The bugs (concerns) the harness judges. Names are the report keys.</summary>
+/// <summary>The concerns the harness judges. Names are the report keys.</summary>
 internal static class Bugs
 {
+    /// <summary>Reads the unfaulted stream the way the reference reader does (judged on the control run).</summary>
+    public const string Baseline = "baseline";
     public const string SplitPacket = "split-packet";
     public const string SilentTruncation = "silent-truncation";
     public const string GhostStream = "ghost-stream";
     public const string Stall = "stall";
 
-    public static IReadOnlyList<string> All { get; } = [SplitPacket, SilentTruncation, GhostStream, Stall];
+    public static IReadOnlyList<string> All { get; } = [Baseline, SplitPacket, SilentTruncation, GhostStream, Stall];
 }
 
 internal enum Verdict
@@ -16,32 +20,37 @@ internal enum Verdict
     NotExercised,
     Handled,
     NotHandled,
+
+    /// <summary>A not-handled that rested on time and did not happen again when its run was repeated alone.</summary>
+    NotReproduced,
 }
 
 /// <summary>A judge's finding on one run: whether the run exercised the bug, and if so whether the client handled it.</summary>
-internal sealed record RunFinding(string Bug, Verdict Verdict, string Evidence)
+/// <param name="Timing">The verdict rests on time (a hang, a late error, a late disconnect): it is confirmed by a run alone before it is reported.</param>
+internal sealed record RunFinding(string Bug, Verdict Verdict, string Evidence, bool Timing = false)
 {
     public static RunFinding NotExercised(string bug, string why) => new(bug, Verdict.NotExercised, why);
 }
 
-internal static class VerdictNames
+/// <summary>The one naming of enums at the edge: kebab-case (<c>not-handled</c>, <c>gave-up</c>), as every writer prints them.</summary>
+internal static class EnumNames
 {
-    public static string ToName(this Verdict v) => v switch
-    {
-        Verdict.Handled => "handled",
-        Verdict.NotHandled => "not-handled",
-        _ => "not-exercised",
-    };
+    public static JsonNamingPolicy Policy { get; } = JsonNamingPolicy.KebabCaseLower;
 
-    public static bool TryParse(string name, out Verdict verdict)
+    public static string ToName<T>(this T value) where T : struct, Enum => Policy.ConvertName(value.ToString());
+
+    public static bool TryParse<T>(string name, out T value) where T : struct, Enum
     {
-        verdict = name switch
+        foreach (var candidate in Enum.GetValues<T>())
         {
-            "handled" => Verdict.Handled,
-            "not-handled" => Verdict.NotHandled,
-            "not-exercised" => Verdict.NotExercised,
-            _ => (Verdict)(-1),
-        };
-        return (int)verdict >= 0;
+            if (candidate.ToName() == name)
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
     }
 }

@@ -1,3 +1,5 @@
+using TinyAgent.Harness.Model;
+
 namespace TinyAgent.Harness.Recordings;
 
 /// <summary>A recorded response body exactly as it came off the wire, with its sidecar facts.</summary>

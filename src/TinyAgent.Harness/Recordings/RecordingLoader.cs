@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Text.Json;
 using Microsoft.Extensions.FileSystemGlobbing;
 

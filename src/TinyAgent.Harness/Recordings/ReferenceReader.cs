@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 

@@ -1,19 +1,6 @@
-using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Replay;
-
-/// <summary>How the response ends after its last planned chunk.</summary>
-internal enum StreamEnd
-{
-    /// <summary>The response completes normally (the terminating HTTP chunk is sent).</summary>
-    Complete,
-
-    /// <summary>The response completes normally but the body was cut short: the client sees a clean end of stream.</summary>
-    CleanClose,
-
-    /// <summary>The connection is aborted (TCP reset): the client sees "connection reset".</summary>
-    Reset,
-}
 
 /// <summary>One write-and-flush of the body.</summary>
 /// <param name="Offset">Where <paramref name="Data"/> starts in the planned body.</param>
@@ -27,37 +14,6 @@ internal readonly record struct PlannedChunk(int Offset, ReadOnlyMemory<byte> Da
 
 /// <summary>Keep the connection open after the last chunk, optionally writing <paramref name="Keepalive"/> every <paramref name="Every"/>.</summary>
 internal sealed record StallSpec(TimeSpan? Every, ReadOnlyMemory<byte> Keepalive);
-
-/// <summary>What the faults did, in terms judges understand. Filled in by the faults while planning.</summary>
-internal sealed record PlanFacts
-{
-    /// <summary>Number of cuts that fall inside a frame (not at a frame boundary).</summary>
-    public int CutsInsideFrames { get; init; }
-
-    /// <summary>Names of the protocol-aware cut kinds used (e.g. <c>utf8</c>, <c>crlf</c>).</summary>
-    public IReadOnlyList<string> SplitKinds { get; init; } = [];
-
-    /// <summary>An <c>event: error</c> was injected; its error type.</summary>
-    public string? InjectedErrorType { get; init; }
-
-    /// <summary>The body was rewritten to end with <c>stop_reason: max_tokens</c>.</summary>
-    public bool MaxTokensEnding { get; init; }
-
-    /// <summary>The body was cut before its end (drop or stall).</summary>
-    public bool Truncated { get; init; }
-
-    /// <summary>The connection stalls after the last chunk.</summary>
-    public bool Stalls { get; init; }
-
-    /// <summary>An HTTP error status answers this attempt instead of the stream.</summary>
-    public int? HttpErrorStatus { get; init; }
-
-    /// <summary>A data line with invalid JSON, or unknown event/delta types, was injected.</summary>
-    public bool Garbage { get; init; }
-
-    /// <summary>Bytes removed by a lossy fault (0 for lossless plans).</summary>
-    public int BytesDropped { get; init; }
-}
 
 /// <summary>
 /// A fully planned response: the server replays it byte for byte and adds nothing of its own.
@@ -77,6 +33,12 @@ internal sealed record ReplayPlan(
 {
     /// <summary>Offsets just after each complete frame in <see cref="Body"/>: used to count events sent.</summary>
     public IReadOnlyList<int> FrameEnds { get; init; } = [];
+
+    /// <summary>What judges need of this plan, computed once by the planner; the server hands it back with its evidence.</summary>
+    public PlanSummary Summary { get; init; } = new();
+
+    /// <summary>Quiet time the replayer keeps on both sides of a separate chunk, so the client's read ends at the cut (measured in docs/server.md).</summary>
+    public static TimeSpan SplitGap { get; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The body is an SSE stream (false for an HTTP error's JSON body).</summary>
     public bool IsStream => Status == 200;

@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Globalization;
 
 namespace TinyAgent.Harness.Reports;
@@ -17,7 +18,7 @@ internal static class ConsoleSummary
             foreach (var bug in bugs)
             {
                 var r = client.Bugs.GetValueOrDefault(bug);
-                string text = r is null ? "" : r.Verdict + (r.Met ? "" : "!");
+                string text = r is null ? "" : r.Verdict.ToName() + (r.Met ? "" : "!");
                 output.Write(Paint(text.PadRight(17), r, color) + "  ");
             }
 
@@ -64,7 +65,7 @@ internal static class ConsoleSummary
             return text;
         }
 
-        string code = !r.Met ? "31;1" : r.Verdict switch { "handled" => "32", "not-handled" => "33", _ => "90" };
+        string code = !r.Met ? "31;1" : r.Verdict switch { Verdict.Handled => "32", Verdict.NotHandled => "33", Verdict.NotReproduced => "35", _ => "90" };
         return $"\u001b[{code}m{text}\u001b[0m";
     }
 }

@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -57,8 +58,8 @@ internal sealed class HtmlReportWriter : IReportWriter
                     continue;
                 }
 
-                h.Append("<td class=\"").Append(r.Verdict).Append(r.Met ? "" : " miss").Append("\" title=\"").Append(E(r.Evidence)).Append("\">")
-                    .Append(E(r.Verdict)).Append(r.Expected is not null && !r.Met ? $"<br><small>expected {E(r.Expected)}</small>" : "")
+                h.Append("<td class=\"").Append(r.Verdict.ToName()).Append(r.Met ? "" : " miss").Append("\" title=\"").Append(E(r.Evidence)).Append("\">")
+                    .Append(E(r.Verdict.ToName())).Append(r.Expected is { } expected && !r.Met ? $"<br><small>expected {E(expected.ToName())}</small>" : "")
                     .Append(Inv($"<br><small>{r.RunsExercised} runs</small>")).Append("</td>");
             }
 
@@ -99,13 +100,13 @@ internal sealed class HtmlReportWriter : IReportWriter
         {
             bool bad = JUnitReportWriter.Failure(report, run) is not null;
             h.Append("<details><summary>").Append(bad ? "<b class=\"fail\">✗</b> " : "")
-                .Append(E($"{run.Client} · {run.Scenario} · {run.Recording} → {run.Outcome}")).Append("</summary><pre>")
+                .Append(E($"{run.Client} · {run.Scenario} · {run.Recording} → {run.Outcome.ToName()}")).Append("</summary><pre>")
                 .Append(E($"faults: {string.Join(", ", run.Faults)}\nconsumer: {run.Consumer}  seed: {run.Seed}  requests: {run.Requests}\n"))
                 .Append(E(Inv($"first byte {run.Timings.FirstByteMs:0.0} ms, first text {run.Timings.FirstTextMs:0.0} ms, total {run.Timings.TotalMs:0.0} ms\n")))
                 .Append(E($"stop_reason: {run.StopReason ?? "(none)"}  error: {run.Error ?? "(none)"}\n"));
             foreach (var (bug, f) in run.Findings)
             {
-                h.Append(E($"{bug}: {f.Verdict}: {f.Evidence}\n"));
+                h.Append(E($"{bug}: {f.Verdict.ToName()}: {f.Evidence}\n"));
             }
 
             if (!string.IsNullOrEmpty(run.Stderr))

@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Xml;
 
 namespace TinyAgent.Harness.Reports;
@@ -36,7 +37,7 @@ internal sealed class JUnitReportWriter : IReportWriter
             xml.WriteAttributeString("name", group.Key);
             xml.WriteAttributeString("tests", group.Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
             xml.WriteAttributeString("failures", group.Count(r => r.Failure is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("skipped", group.Count(r => r.Run.Findings.Values.All(f => f.Verdict == "not-exercised")).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("skipped", group.Count(r => r.Run.Findings.Values.All(f => f.Verdict == Verdict.NotExercised)).ToString(System.Globalization.CultureInfo.InvariantCulture));
             xml.WriteAttributeString("time", Seconds(group.Sum(r => r.Run.Timings.TotalMs ?? 0)));
             foreach (var (run, failure) in group)
             {
@@ -52,7 +53,7 @@ internal sealed class JUnitReportWriter : IReportWriter
                     xml.WriteString(failure);
                     xml.WriteEndElement();
                 }
-                else if (run.Findings.Values.All(f => f.Verdict == "not-exercised"))
+                else if (run.Findings.Values.All(f => f.Verdict == Verdict.NotExercised))
                 {
                     xml.WriteStartElement("skipped");
                     xml.WriteAttributeString("message", "no bug exercised by this run");
@@ -78,25 +79,25 @@ internal sealed class JUnitReportWriter : IReportWriter
         var lines = new List<string>();
         foreach (var (bug, finding) in run.Findings)
         {
-            string? expected = client?.Bugs.TryGetValue(bug, out var b) == true ? b.Expected : null;
-            if (expected is null || finding.Verdict == "not-exercised")
+            Verdict? expected = client?.Bugs.TryGetValue(bug, out var b) == true ? b.Expected : null;
+            if (expected is null || finding.Verdict == Verdict.NotExercised)
             {
                 continue;
             }
 
             // A run contradicts the expectation when it shows the opposite verdict: handled where the
             // client was expected to fail (specimen not caught here), or not-handled where it should pass.
-            if (expected == "handled" && finding.Verdict == "not-handled")
+            if (expected == Verdict.Handled && finding.Verdict is Verdict.NotHandled or Verdict.NotReproduced)
             {
-                lines.Add($"{bug}: not handled, expected handled: {finding.Evidence}");
+                lines.Add($"{bug}: {finding.Verdict.ToName()}, expected handled: {finding.Evidence}");
             }
         }
 
         if (client is not null)
         {
-            foreach (var (bug, b) in client.Bugs.Where(kv => kv.Value.Expected == "not-handled" && !kv.Value.Met))
+            foreach (var (bug, b) in client.Bugs.Where(kv => kv.Value.Expected == Verdict.NotHandled && !kv.Value.Met))
             {
-                if (run.Findings.TryGetValue(bug, out var f) && f.Verdict == "handled")
+                if (run.Findings.TryGetValue(bug, out var f) && f.Verdict == Verdict.Handled)
                 {
                     lines.Add($"{bug}: the client was expected to show this bug, but no run caught it; here it was handled: {f.Evidence}");
                 }
@@ -107,8 +108,8 @@ internal sealed class JUnitReportWriter : IReportWriter
     }
 
     private static string Evidence(RunReport run) =>
-        $"outcome={run.Outcome} faults=[{string.Join(", ", run.Faults)}] consumer={run.Consumer} seed={run.Seed}\n" +
-        string.Join("\n", run.Findings.Select(kv => $"{kv.Key}: {kv.Value.Verdict}: {kv.Value.Evidence}"));
+        $"outcome={run.Outcome.ToName()} faults=[{string.Join(", ", run.Faults)}] consumer={run.Consumer} seed={run.Seed}\n" +
+        string.Join("\n", run.Findings.Select(kv => $"{kv.Key}: {kv.Value.Verdict.ToName()}: {kv.Value.Evidence}"));
 
     private static string Seconds(double ms) => (ms / 1000).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 }

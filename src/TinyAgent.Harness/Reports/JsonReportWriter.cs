@@ -13,6 +13,9 @@ internal sealed class JsonReportWriter : IReportWriter
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+
+        // Verdicts, outcomes and statuses stay enums until here: named once, in kebab-case (not-handled, gave-up).
+        Converters = { new JsonStringEnumConverter(Model.EnumNames.Policy, allowIntegerValues: false) },
     };
 
     public string Format => "json";

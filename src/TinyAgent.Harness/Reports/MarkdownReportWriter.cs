@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Text;
 
 namespace TinyAgent.Harness.Reports;
@@ -39,7 +40,7 @@ internal sealed class MarkdownReportWriter : IReportWriter
         {
             foreach (var (bug, r) in client.Bugs)
             {
-                sb.Append(FormattableString.Invariant($"- **{Escape(client.Name)}** / {bug}: {r.Verdict} ({r.RunsExercised} runs exercised it): {Escape(r.Evidence)}\n"));
+                sb.Append(FormattableString.Invariant($"- **{Escape(client.Name)}** / {bug}: {r.Verdict.ToName()} ({r.RunsExercised} runs exercised it): {Escape(r.Evidence)}\n"));
             }
         }
 
@@ -54,8 +55,14 @@ internal sealed class MarkdownReportWriter : IReportWriter
 
     private static string Cell(BugReport r)
     {
-        string mark = r.Verdict switch { "handled" => "✅ handled", "not-handled" => "❌ not handled", _ => "➖ not exercised" };
-        return r.Expected is null ? mark : $"{mark}{(r.Met ? "" : $" (expected {r.Expected})")}";
+        string mark = r.Verdict switch
+        {
+            Verdict.Handled => "✅ handled",
+            Verdict.NotHandled => "❌ not handled",
+            Verdict.NotReproduced => "⚠️ not reproduced alone",
+            _ => "➖ not exercised",
+        };
+        return r.Expected is null ? mark : $"{mark}{(r.Met ? "" : $" (expected {r.Expected.Value.ToName()})")}";
     }
 
     private static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

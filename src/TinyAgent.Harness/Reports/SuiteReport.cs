@@ -1,3 +1,5 @@
+using TinyAgent.Harness.Model;
+
 namespace TinyAgent.Harness.Reports;
 
 /// <summary>
@@ -23,12 +25,25 @@ internal sealed record SuiteReport
 
 internal sealed record ClientReport(string Name, IReadOnlyDictionary<string, BugReport> Bugs);
 
-/// <param name="Verdict">handled, not-handled or not-exercised.</param>
+/// <param name="Verdict">handled, not-handled, not-reproduced or not-exercised.</param>
 /// <param name="Expected">The verdict the config expects, if any.</param>
 /// <param name="DecidingRuns">Ids of the runs that decided the verdict (all not-handled runs, or the handled ones).</param>
-internal sealed record BugReport(string Verdict, string Evidence, string? Expected, bool Met, int RunsExercised, IReadOnlyList<string> DecidingRuns);
+internal sealed record BugReport(Verdict Verdict, string Evidence, Verdict? Expected, bool Met, int RunsExercised, IReadOnlyList<string> DecidingRuns);
 
-internal sealed record FindingReport(string Verdict, string Evidence);
+/// <param name="Timing">The finding rests on time (a hang, a late error or disconnect); null when it does not.</param>
+internal sealed record FindingReport(Verdict Verdict, string Evidence, bool? Timing = null);
+
+/// <summary>A timing failure re-run alone, with nothing else in flight.</summary>
+/// <param name="Status">confirmed, not-reproduced, or unconfirmed (another run of the same concern decided the verdict).</param>
+/// <param name="Attempts">Every attempt, the original first: "not-handled: evidence".</param>
+internal sealed record ConfirmationReport(ConfirmationStatus Status, IReadOnlyList<string> Attempts);
+
+internal enum ConfirmationStatus
+{
+    Confirmed,
+    NotReproduced,
+    Unconfirmed,
+}
 
 internal sealed record RunTimings(double? FirstByteMs, double? FirstTextMs, double? TotalMs);
 
@@ -44,8 +59,14 @@ internal sealed record RunReport
     public required string Consumer { get; init; }
     public required int Seed { get; init; }
 
+    /// <summary>This run is the control (no fault) that the client's other runs on the recording are judged against.</summary>
+    public bool? Control { get; init; }
+
+    /// <summary>The control run this run was judged against, if any.</summary>
+    public string? ControlRun { get; init; }
+
     /// <summary>completed, failed, gave-up, hung or crashed.</summary>
-    public required string Outcome { get; init; }
+    public required ClientOutcome Outcome { get; init; }
     public string? Error { get; init; }
     public string? StopReason { get; init; }
     public int TextLength { get; init; }
@@ -55,6 +76,9 @@ internal sealed record RunReport
     public required RunChunks Chunks { get; init; }
     public string? Stdout { get; init; }
     public string? Stderr { get; init; }
+
+    /// <summary>Set when a finding of this run rested on time and was re-run alone (or could have been).</summary>
+    public ConfirmationReport? Confirmation { get; init; }
 }
 
 internal sealed record HistogramBin(int From, int To, int Count);

@@ -30,14 +30,14 @@ internal static class ReportBuilder
             foreach (string bug in Bugs.All)
             {
                 var report = Aggregate(bug, clientRuns);
-                string? expected = expectations.TryGetValue(client, out var e) && e.TryGetValue(bug, out var v) ? v.ToName() : null;
+                Verdict? expected = expectations.TryGetValue(client, out var e) && e.TryGetValue(bug, out var v) ? v : null;
                 // A shard sees only part of the matrix: it can prove a bug shown (not-handled) but not that one
                 // is absent or caught elsewhere, so it fails only on that contradiction; merge checks the rest.
                 bool met = expected is null || expected == report.Verdict ||
-                    (shard is not null && !(expected == "handled" && report.Verdict == "not-handled"));
+                    (shard is not null && !(expected == Verdict.Handled && report.Verdict == Verdict.NotHandled));
                 if (!met)
                 {
-                    failures.Add($"{client} / {bug}: expected {expected}, got {report.Verdict}: {report.Evidence}");
+                    failures.Add($"{client} / {bug}: expected {expected!.Value.ToName()}, got {report.Verdict.ToName()}: {report.Evidence}");
                 }
 
                 bugs[bug] = report with { Expected = expected, Met = met };
@@ -72,19 +72,17 @@ internal static class ReportBuilder
     {
         var findings = runs
             .Where(r => r.Findings.ContainsKey(bug))
-            .Select(r => new JudgedRun(r.Id, new RunFinding(bug, Parse(r.Findings[bug].Verdict), r.Findings[bug].Evidence)));
+            .Select(r => new JudgedRun(r.Id, new RunFinding(bug, r.Findings[bug].Verdict, r.Findings[bug].Evidence)));
         var v = VerdictAggregator.Aggregate(findings, [bug])[bug];
-        int exercised = runs.Count(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != "not-exercised");
+        int exercised = runs.Count(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != Verdict.NotExercised);
         string evidence = v.Verdict switch
         {
-            Verdict.NotHandled => $"{v.DecidingRuns.Count} of {exercised} runs; first {v.DecidingRuns[0]}: {v.Evidence[0]}",
+            Verdict.NotHandled or Verdict.NotReproduced => $"{v.DecidingRuns.Count} of {exercised} runs; first {v.DecidingRuns[0]}: {v.Evidence[0]}",
             Verdict.Handled => $"all {exercised} runs; e.g. {v.DecidingRuns[0]}: {v.Evidence[0]}",
             _ => "no run exercised it",
         };
-        return new BugReport(v.Verdict.ToName(), evidence, null, true, exercised, v.DecidingRuns);
+        return new BugReport(v.Verdict, evidence, null, true, exercised, v.DecidingRuns);
     }
-
-    private static Verdict Parse(string name) => VerdictNames.TryParse(name, out var v) ? v : Verdict.NotExercised;
 
     /// <summary>Combines shard reports: runs are concatenated (deduplicated by id) and verdicts recomputed.</summary>
     public static SuiteReport Merge(IReadOnlyList<SuiteReport> shards, IReadOnlyDictionary<string, IReadOnlyDictionary<string, Verdict>>? expectations)
@@ -110,8 +108,8 @@ internal static class ReportBuilder
             .ToDictionary(
                 g => g.Key,
                 g => (IReadOnlyDictionary<string, Verdict>)g.First().Bugs
-                    .Where(b => b.Value.Expected is not null && VerdictNames.TryParse(b.Value.Expected, out _))
-                    .ToDictionary(b => b.Key, b => { VerdictNames.TryParse(b.Value.Expected!, out var v); return v; }));
+                    .Where(b => b.Value.Expected is not null)
+                    .ToDictionary(b => b.Key, b => b.Value.Expected!.Value));
 
         return Build(runs, expectations, order, seed, TimeSpan.FromMilliseconds(shards.Max(s => s.WallMs)), shards.Any(s => s.Interrupted), null);
     }

@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Runner;
@@ -7,14 +8,35 @@ namespace TinyAgent.Harness.Runner;
 /// <param name="Key">URL-safe scenario key on the replay server (unique per run, so attempts are counted per run).</param>
 internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig Client, Recording Recording, ScenarioConfig Scenario, int Seed)
 {
+    /// <summary>The control run: the client on the recording with no fault, which its fault runs are judged against.</summary>
+    public bool IsControl => Scenario.Name == ScenarioConfig.ControlName;
+
+    /// <summary>The run as the pipeline takes it, under <paramref name="key"/> (the matrix's own, or a confirmation's).</summary>
+    public RunRequest ToRequest(ControlRun? control, string? key = null) => new()
+    {
+        RunId = Id,
+        Key = key ?? Key,
+        Client = Client.Name,
+        Recording = Recording,
+        Scenario = Scenario.Name,
+        Faults = Scenario.Faults,
+        FaultDescriptions = Scenario.FaultDescriptions,
+        Consumer = Scenario.Consumer,
+        Seed = Seed,
+        IsControl = IsControl,
+        Control = IsControl ? null : control,
+    };
+
     /// <summary>
-    /// Builds the matrix in a stable order (scenario, recording, client). The seed depends on the suite seed,
-    /// the recording and the scenario, not the client: every client faces the same plan.
+    /// Builds the matrix in a stable order (scenario, recording, client), the control scenario first (the config's
+    /// <c>baseline</c>, or one the runner adds) on every recording. The seed depends on the suite seed, the recording
+    /// and the scenario, not the client: every client faces the same plan.
     /// </summary>
     public static IReadOnlyList<RunSpec> Matrix(HarnessConfig config, IReadOnlyList<Recording> recordings, IReadOnlyList<ClientConfig> clients, int seed)
     {
         var runs = new List<RunSpec>();
-        foreach (var scenario in config.Scenarios)
+        var scenarios = config.Scenarios.Where(s => s.Name != ScenarioConfig.ControlName).Prepend(ScenarioConfig.Control);
+        foreach (var scenario in scenarios)
         {
             foreach (var recording in recordings.Where(r => scenario.Recordings is null || Matches(scenario.Recordings, r)))
             {

@@ -6,17 +6,20 @@ using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Runner;
 
-/// <summary>The runner's scenarios on the replay server: one key per run, planned on demand per attempt.</summary>
+/// <summary>The runs' scenarios on the replay server: one key per run, planned once per attempt (the first ahead of time).</summary>
 internal sealed class ScenarioTable : IScenarioSource
 {
     private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
 
-    public void Bind(string key, Recording recording, IReadOnlyList<IFault> faults, int seed) =>
-        _bindings[key] = new Binding(recording, faults, seed);
+    /// <summary>Binds a key and plans its first attempt now, so the runner knows the plan's scripted waits before the client starts.</summary>
+    public ReplayPlan Bind(string key, Recording recording, IReadOnlyList<IFault> faults, int seed)
+    {
+        var first = FaultPlanner.Plan(recording, faults, 1, seed);
+        _bindings[key] = new Binding(recording, faults, seed, first);
+        return first;
+    }
 
     public void Forget(string key) => _bindings.TryRemove(key, out _);
-
-    public ReplayPlan? LastPlan(string key) => _bindings.TryGetValue(key, out var b) ? b.LastPlan : null;
 
     public bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan)
     {
@@ -26,9 +29,7 @@ internal sealed class ScenarioTable : IScenarioSource
             return false;
         }
 
-        plan = FaultPlanner.Plan(binding.Recording, binding.Faults, attempt, binding.Seed);
-        binding.LastPlan = plan; // attempts arrive one after another for a run; the server counts them
-
+        plan = attempt == 1 ? binding.First : FaultPlanner.Plan(binding.Recording, binding.Faults, attempt, binding.Seed);
         return true;
     }
 
@@ -38,11 +39,5 @@ internal sealed class ScenarioTable : IScenarioSource
     public ReadOnlyMemory<byte> MessageSourceFor(string scenario, ReplayPlan plan) =>
         _bindings.TryGetValue(scenario, out var b) ? b.Recording.Body : plan.Body;
 
-    private sealed class Binding(Recording recording, IReadOnlyList<IFault> faults, int seed)
-    {
-        public Recording Recording { get; } = recording;
-        public IReadOnlyList<IFault> Faults { get; } = faults;
-        public int Seed { get; } = seed;
-        public ReplayPlan? LastPlan { get; set; }
-    }
+    private sealed record Binding(Recording Recording, IReadOnlyList<IFault> Faults, int Seed, ReplayPlan First);
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using TinyAgent.Harness.Clients;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Reports;
 using TinyAgent.Harness.Server;
@@ -10,14 +8,17 @@ using TinyAgent.Harness.Server;
 namespace TinyAgent.Harness.Runner;
 
 /// <summary>
-/// Runs the matrix against one replay server with bounded concurrency: plan, replay, observe, judge.
-/// Every run has a deadline; a client that ignores it is abandoned and reported hung, and the suite goes on.
+/// Runs the matrix against one replay server through <see cref="RunPipeline"/> with bounded concurrency: first the
+/// control runs (every client on every recording with no fault), then the fault runs, each judged against its control;
+/// then every not-handled that rests on time and decides a verdict is re-run alone to confirm it.
 /// Cancelling the token stops starting new runs; finished runs are kept and the result is marked interrupted.
 /// </summary>
 internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
 {
-    // Killing an exec client's process tree takes longer than abandoning an in-process task.
-    private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(5);
+    /// <summary>How many timing failures of one client's concern are re-run alone before the rest count as not reproduced.</summary>
+    private const int ConfirmationsPerConcern = 3;
+
+    private int _done;
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
     {
@@ -28,80 +29,149 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             table,
             time,
             CancellationToken.None).ConfigureAwait(false); // a Ctrl+C this early still gets its (empty) report, marked interrupted
+        var pipeline = new RunPipeline(server, table, time, config.Timeouts);
 
         var results = new ConcurrentDictionary<int, RunReport>();
-        int done = 0;
+        var controls = new ConcurrentDictionary<(string Client, string Recording), ControlRun>();
         bool interrupted = false;
+        _done = 0;
         try
         {
-            await Parallel.ForEachAsync(
-                runs,
-                new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
-                async (spec, ct) =>
-                {
-                    var report = await RunOneAsync(server, table, spec, ct).ConfigureAwait(false);
-                    if (ct.IsCancellationRequested)
-                    {
-                        return; // cut short by the interrupt: its outcome says nothing about the client
-                    }
+            await RunPhaseAsync(pipeline, [.. runs.Where(r => r.IsControl)], runs.Count, controls, results, cancellationToken).ConfigureAwait(false);
+            await RunPhaseAsync(pipeline, [.. runs.Where(r => !r.IsControl)], runs.Count, controls, results, cancellationToken).ConfigureAwait(false);
+            if (interactive)
+            {
+                progress.WriteLine();
+            }
 
-                    results[spec.Position] = report;
-                    int n = Interlocked.Increment(ref done);
-                    Progress(n, runs.Count, report);
-                }).ConfigureAwait(false);
+            await ConfirmAsync(pipeline, runs, controls, results, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             interrupted = true;
-        }
-
-        if (interactive)
-        {
-            progress.WriteLine();
+            if (interactive)
+            {
+                progress.WriteLine();
+            }
         }
 
         return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
     }
 
-    private async Task<RunReport> RunOneAsync(ReplayServer server, ScenarioTable table, RunSpec spec, CancellationToken cancellationToken)
+    private Task RunPhaseAsync(
+        RunPipeline pipeline,
+        IReadOnlyList<RunSpec> phase,
+        int total,
+        ConcurrentDictionary<(string, string), ControlRun> controls,
+        ConcurrentDictionary<int, RunReport> results,
+        CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            phase,
+            new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
+            async (spec, ct) =>
+            {
+                var (report, observation, findings) = await RunOneAsync(pipeline, spec, controls, spec.Key, ct).ConfigureAwait(false);
+                if (ct.IsCancellationRequested)
+                {
+                    return; // cut short by the interrupt: its outcome says nothing about the client
+                }
+
+                if (spec.IsControl)
+                {
+                    var baseline = findings.First(f => f.Bug == Bugs.Baseline);
+                    controls[(spec.Client.Name, spec.Recording.Name)] = new ControlRun(spec.Id, observation.Result, baseline.Verdict, baseline.Evidence);
+                }
+
+                results[spec.Position] = report;
+                Progress(Interlocked.Increment(ref _done), total, report);
+            });
+
+    private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(
+        RunPipeline pipeline, RunSpec spec, ConcurrentDictionary<(string, string), ControlRun> controls, string key, CancellationToken ct)
     {
-        table.Bind(spec.Key, spec.Recording, spec.Scenario.Faults, spec.Seed);
-        var client = clients.Create(spec.Client);
-        var context = new ClientRunContext
-        {
-            BaseUrl = server.ScenarioUrl(spec.Key),
-            Consumer = spec.Scenario.Consumer,
-            Timeouts = config.Timeouts,
-            Time = time,
-        };
-
-        // Killing a process tree and collecting its output takes longer than an in-process client's return.
-        var grace = client is ExecClient ? ExecGrace : (TimeSpan?)null;
-        var result = await RunGuard.RunAsync(client, context, cancellationToken, grace).ConfigureAwait(false);
-        var evidence = await server.CollectEvidenceAsync(spec.Key, config.Timeouts.Deadline + TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        var plan = table.LastPlan(spec.Key) ?? FaultPlanner.Plan(spec.Recording, spec.Scenario.Faults, 1, spec.Seed);
-        var observation = new RunObservation
-        {
-            RunId = spec.Id,
-            Client = spec.Client.Name,
-            Recording = spec.Recording.Name,
-            Scenario = spec.Scenario.Name,
-            Faults = spec.Scenario.FaultDescriptions,
-            Consumer = spec.Scenario.Consumer,
-            Timeouts = config.Timeouts,
-            RecordingExpected = spec.Recording.Expected,
-            Plan = plan,
-            Result = result,
-            Server = evidence,
-            TimestampFrequency = time.TimestampFrequency,
-        };
-
-        var findings = VerdictAggregator.Findings(observation).ToDictionary(f => f.Bug, StringComparer.Ordinal);
-        table.Forget(spec.Key);
-        return ToReport(spec, observation, findings);
+        var control = controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name));
+        var observation = await pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct).ConfigureAwait(false);
+        var findings = RunPipeline.Judge(observation);
+        return (ToReport(spec, observation, findings), observation, findings);
     }
 
-    private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyDictionary<string, RunFinding> findings)
+    /// <summary>
+    /// A not-handled that rests on time decides a verdict only once it happened again alone. Per client and concern
+    /// whose every not-handled run rests on time, those runs are re-run one at a time, nothing else in flight, until one
+    /// reproduces (confirmed; the others say unconfirmed); runs that do not reproduce become not-reproduced.
+    /// </summary>
+    private async Task ConfirmAsync(
+        RunPipeline pipeline,
+        IReadOnlyList<RunSpec> runs,
+        ConcurrentDictionary<(string, string), ControlRun> controls,
+        ConcurrentDictionary<int, RunReport> results,
+        CancellationToken ct)
+    {
+        var specs = runs.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var reruns = new Dictionary<(string Run, string Bug), (bool Reproduced, string Attempt)>();
+        foreach (var client in runs.Select(r => r.Client.Name).Distinct(StringComparer.Ordinal))
+        {
+            foreach (string bug in Bugs.All)
+            {
+                var failing = results.Values
+                    .Where(r => r.Client == client && r.Findings.TryGetValue(bug, out var f) && f.Verdict == Verdict.NotHandled)
+                    .OrderBy(r => specs[r.Id].Position)
+                    .ToList();
+                if (failing.Count == 0 || failing.Any(r => r.Findings[bug].Timing != true))
+                {
+                    continue; // no failure, or one that does not rest on time decides the verdict
+                }
+
+                bool confirmed = false;
+                for (int i = 0; i < failing.Count; i++)
+                {
+                    var report = failing[i];
+                    var spec = specs[report.Id];
+                    string original = $"{Verdict.NotHandled.ToName()}: {report.Findings[bug].Evidence}";
+                    if (confirmed)
+                    {
+                        Update(results, spec, report, bug, ConfirmationStatus.Unconfirmed, [original], Verdict.NotHandled, null);
+                        continue;
+                    }
+
+                    if (i >= ConfirmationsPerConcern)
+                    {
+                        Update(results, spec, report, bug, ConfirmationStatus.NotReproduced, [original], Verdict.NotReproduced,
+                            $"not re-run: the first {ConfirmationsPerConcern} failures of this concern did not reproduce alone");
+                        continue;
+                    }
+
+                    if (!reruns.TryGetValue((report.Id, bug), out var rerun))
+                    {
+                        string key = $"{spec.Key}-alone{reruns.Count + 1}";
+                        var (_, _, findings) = await RunOneAsync(pipeline, spec, controls, key, ct).ConfigureAwait(false);
+                        var again = findings.First(f => f.Bug == bug);
+                        rerun = (again.Verdict == Verdict.NotHandled, $"{again.Verdict.ToName()} (alone): {again.Evidence}");
+                        reruns[(report.Id, bug)] = rerun;
+                    }
+
+                    confirmed = rerun.Reproduced;
+                    Update(results, spec, results[spec.Position], bug,
+                        confirmed ? ConfirmationStatus.Confirmed : ConfirmationStatus.NotReproduced,
+                        [original, rerun.Attempt],
+                        confirmed ? Verdict.NotHandled : Verdict.NotReproduced,
+                        confirmed ? "confirmed alone (2 of 2 attempts)" : "not reproduced alone (1 of 2 attempts)");
+                }
+            }
+        }
+    }
+
+    private static void Update(ConcurrentDictionary<int, RunReport> results, RunSpec spec, RunReport report, string bug, ConfirmationStatus status, IReadOnlyList<string> attempts, Verdict verdict, string? note)
+    {
+        var finding = report.Findings[bug];
+        var findings = new Dictionary<string, FindingReport>(report.Findings, StringComparer.Ordinal)
+        {
+            [bug] = finding with { Verdict = verdict, Evidence = note is null ? finding.Evidence : $"{note}: {finding.Evidence}" },
+        };
+        results[spec.Position] = report with { Findings = findings, Confirmation = new ConfirmationReport(status, attempts) };
+    }
+
+    private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyList<RunFinding> findings)
     {
         var r = o.Result;
         return new RunReport
@@ -113,20 +183,15 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             Faults = spec.Scenario.FaultDescriptions,
             Consumer = spec.Scenario.Consumer.Name,
             Seed = spec.Seed,
-            Outcome = r.Outcome switch
-            {
-                ClientOutcome.Completed => "completed",
-                ClientOutcome.Failed => "failed",
-                ClientOutcome.GaveUp => "gave-up",
-                ClientOutcome.Hung => "hung",
-                _ => "crashed",
-            },
+            Control = o.IsControl ? true : null,
+            ControlRun = o.Control?.RunId,
+            Outcome = r.Outcome,
             Error = r.Error is null ? null : $"{r.Error.Type}: {r.Error.Message}",
             StopReason = r.StopReason,
             TextLength = r.Text.Length,
             Requests = o.Server.Count,
             Timings = new RunTimings(r.FirstByteAt?.TotalMilliseconds, r.FirstTextAt?.TotalMilliseconds, r.EndedAt?.TotalMilliseconds),
-            Findings = findings.ToDictionary(kv => kv.Key, kv => new FindingReport(kv.Value.Verdict.ToName(), kv.Value.Evidence), StringComparer.Ordinal),
+            Findings = findings.ToDictionary(f => f.Bug, f => new FindingReport(f.Verdict, f.Evidence, f.Timing ? true : null), StringComparer.Ordinal),
             Chunks = new RunChunks(
                 [.. o.Server.SelectMany(e => e.Sent.Select(c => c.Size))],
                 [.. (r.Reads ?? []).Select(x => x.Size)],
@@ -138,8 +203,9 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
 
     private void Progress(int done, int total, RunReport report)
     {
-        bool bad = report.Findings.Values.Any(f => f.Verdict == "not-handled") || report.Outcome is "hung" or "crashed";
-        string line = $"[{done}/{total}] {report.Id}: {report.Outcome}";
+        var shown = report.Findings.Where(f => f.Value.Verdict == Verdict.NotHandled).Select(f => f.Key).ToList();
+        bool bad = shown.Count > 0 || report.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed;
+        string line = $"[{done}/{total}] {report.Id}: {report.Outcome.ToName()}";
         lock (progress)
         {
             if (interactive)
@@ -148,7 +214,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             }
             else if (bad || done == total || done % 100 == 0)
             {
-                progress.WriteLine(line + (bad ? " (bug shown)" : ""));
+                progress.WriteLine(line + (shown.Count > 0 ? $" ({string.Join(", ", shown)} not handled)" : ""));
             }
         }
     }

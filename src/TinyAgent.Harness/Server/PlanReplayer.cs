@@ -9,12 +9,16 @@ internal sealed class RequestClock : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly CancellationTokenRegistration _registration;
+    private readonly System.Runtime.CompilerServices.StrongBox<long>? _lastPlannedWrite;
     private long _disconnectedAt;
 
-    public RequestClock(TimeProvider time, long started, CancellationToken requestAborted)
+    /// <param name="lastPlannedWrite">The scenario's "last planned write" cell, stamped at arrival and at every planned write.</param>
+    public RequestClock(TimeProvider time, long started, CancellationToken requestAborted, System.Runtime.CompilerServices.StrongBox<long>? lastPlannedWrite = null)
     {
         _time = time;
         Started = started;
+        _lastPlannedWrite = lastPlannedWrite;
+        MarkPlannedWrite(started);
         _registration = requestAborted.UnsafeRegister(static s => ((RequestClock)s!).MarkDisconnected(), this);
     }
 
@@ -32,6 +36,15 @@ internal sealed class RequestClock : IDisposable
     }
 
     public void Dispose() => _registration.Dispose();
+
+    /// <summary>Records that a planned byte went out at <paramref name="timestamp"/> (keepalives are not planned bytes).</summary>
+    public void MarkPlannedWrite(long timestamp)
+    {
+        if (_lastPlannedWrite is { } cell)
+        {
+            Interlocked.Exchange(ref cell.Value, timestamp);
+        }
+    }
 
     /// <summary>Records the disconnect now unless it was recorded earlier.</summary>
     public void MarkDisconnected() => Interlocked.CompareExchange(ref _disconnectedAt, _time.GetTimestamp(), 0);
@@ -103,6 +116,7 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
 
                 var flush = await response.BodyWriter.WriteAsync(chunk.Data, ct).ConfigureAwait(false);
                 lastWrite = time.GetTimestamp();
+                clock.MarkPlannedWrite(lastWrite);
                 firstWrite = firstWrite == 0 ? lastWrite : firstWrite;
                 sent.Add(new SentChunk(chunk.Offset, chunk.Data.Length, time.GetElapsedTime(clock.Started, lastWrite)));
                 previousSeparate = chunk.Separate;

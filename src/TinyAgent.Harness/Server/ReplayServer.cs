@@ -32,6 +32,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     private readonly RequestLog _log;
     private readonly EvidenceStore _evidence;
     private readonly ConcurrentDictionary<string, StrongBox<int>> _attempts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _lastPlannedWrite = new(StringComparer.Ordinal);
     private WireMockServer? _host;
     private long _requestCount;
 
@@ -141,10 +142,19 @@ internal sealed class ReplayServer : IAsyncDisposable
     /// <summary>Requests counted so far for a scenario (the next one is attempt <c>count + 1</c>).</summary>
     public int AttemptsOf(string scenario) => _attempts.TryGetValue(scenario, out var box) ? Volatile.Read(ref box.Value) : 0;
 
+    /// <summary>
+    /// Clock reading (<see cref="TimeProvider.GetTimestamp"/>) of the scenario's latest planned write, or of its latest
+    /// request's arrival when that came later; null before any request. Keepalives during a stall do not count:
+    /// a run is overdue a grace period after this, never while the server is still sending.
+    /// </summary>
+    public long? LastPlannedWrite(string scenario) =>
+        _lastPlannedWrite.TryGetValue(scenario, out var box) ? Interlocked.Read(ref box.Value) : null;
+
     /// <summary>Forgets a scenario's attempts and evidence, so the next request is attempt 1 again.</summary>
     public void Reset(string scenario)
     {
         _attempts.TryRemove(scenario, out _);
+        _lastPlannedWrite.TryRemove(scenario, out _);
         _evidence.Clear(scenario);
     }
 
@@ -241,7 +251,8 @@ internal sealed class ReplayServer : IAsyncDisposable
 
     private async Task ReplayAsync(HttpContext context, ReplayPlan plan, MessagesRequest parsed, string scenario, int attempt, string requestId, long started)
     {
-        using var clock = new RequestClock(_time, started, context.RequestAborted);
+        var lastWrite = _lastPlannedWrite.GetOrAdd(scenario, static _ => new StrongBox<long>());
+        using var clock = new RequestClock(_time, started, context.RequestAborted, lastWrite);
         IReadOnlyList<SentChunk> sent;
         string ending;
         int status = plan.Status;
@@ -272,6 +283,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             EndedAt = clock.Now,
             Ending = ending,
             FrameEnds = parsed.Stream ? plan.FrameEnds : [],
+            Plan = plan.Summary,
         });
     }
 

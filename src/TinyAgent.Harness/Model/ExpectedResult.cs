@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Recordings;
+namespace TinyAgent.Harness.Model;
 
 /// <summary>One content block as a correct reader accumulates it.</summary>
 /// <param name="Index">The block's <c>index</c>.</param>
@@ -6,7 +6,7 @@ namespace TinyAgent.Harness.Recordings;
 /// <param name="Text">text: the joined text deltas; tool_use: the joined <c>partial_json</c>; thinking: the joined thinking.</param>
 internal sealed record ExpectedBlock(int Index, string Type, string Text);
 
-/// <summary>What a correct client reads from a body: derived by <see cref="ReferenceReader"/>, never hand-written.</summary>
+/// <summary>What a correct client reads from a body: derived by the reference reader, never hand-written.</summary>
 internal sealed record ExpectedResult(
     IReadOnlyList<ExpectedBlock> Blocks,
     string? StopReason,

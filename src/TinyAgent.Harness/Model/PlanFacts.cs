@@ -1,0 +1,46 @@
+namespace TinyAgent.Harness.Model;
+
+/// <summary>How the response ends after its last planned chunk.</summary>
+internal enum StreamEnd
+{
+    /// <summary>The response completes normally (the terminating HTTP chunk is sent).</summary>
+    Complete,
+
+    /// <summary>The response completes normally but the body was cut short: the client sees a clean end of stream.</summary>
+    CleanClose,
+
+    /// <summary>The connection is aborted (TCP reset): the client sees "connection reset".</summary>
+    Reset,
+}
+
+/// <summary>What the faults did, in terms judges understand. Filled in by the faults while planning.</summary>
+internal sealed record PlanFacts
+{
+    /// <summary>Number of cuts that fall inside a frame (not at a frame boundary).</summary>
+    public int CutsInsideFrames { get; init; }
+
+    /// <summary>Names of the protocol-aware cut kinds used (e.g. <c>utf8</c>, <c>crlf</c>).</summary>
+    public IReadOnlyList<string> SplitKinds { get; init; } = [];
+
+    /// <summary>An <c>event: error</c> was injected; its error type.</summary>
+    public string? InjectedErrorType { get; init; }
+
+    /// <summary>The body was rewritten to end with <c>stop_reason: max_tokens</c>.</summary>
+    public bool MaxTokensEnding { get; init; }
+
+    /// <summary>The body was cut before its end (drop or stall).</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>The connection stalls after the last chunk.</summary>
+    public bool Stalls { get; init; }
+
+    /// <summary>An HTTP error status answers this attempt instead of the stream.</summary>
+    public int? HttpErrorStatus { get; init; }
+
+    /// <summary>A data line with invalid JSON, or unknown event/delta types, was injected.</summary>
+    public bool Garbage { get; init; }
+
+    /// <summary>Bytes removed by a lossy fault (0 for lossless plans).</summary>
+    public int BytesDropped { get; init; }
+}
+
