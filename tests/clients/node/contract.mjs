@@ -1,0 +1,91 @@
+// The exec contract (docs/exec.md) shared by the Node specimens: env vars, the request, the result file.
+import { renameSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ms = (name, fallback = null) => (process.env[name]?.trim() ? Number(process.env[name]) : fallback);
+
+export const env = {
+  baseUrl: process.env.ANTHROPIC_BASE_URL ?? 'http://127.0.0.1:8080',
+  apiKey: process.env.ANTHROPIC_API_KEY ?? '',
+  resultFile: process.env.HARNESS_RESULT_FILE ?? 'result.json',
+  cancelAfter: ms('HARNESS_CANCEL_AFTER_DELTAS'),
+  lingerMs: ms('HARNESS_LINGER_MS', 0),
+  firstByteMs: ms('HARNESS_FIRST_BYTE_TIMEOUT_MS', 5000),
+  idleMs: ms('HARNESS_IDLE_TIMEOUT_MS', 500),
+  totalMs: ms('HARNESS_TOTAL_TIMEOUT_MS', 20000),
+};
+
+/** An error the API reported (HTTP status or `event: error`), or one the client decided (timeout, incomplete_stream). */
+export class ApiError extends Error {
+  constructor(type, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.type = type;
+  }
+}
+
+/** The body ended (cleanly or not) before message_stop: the answer is cut. */
+export class IncompleteStream extends Error {
+  name = 'IncompleteStream';
+  type = 'incomplete_stream';
+}
+
+/** POSTs the streaming request; returns the 2xx response, throws ApiError with the API's error type otherwise. */
+export async function openStream(signal) {
+  const response = await fetch(`${env.baseUrl.replace(/\/$/, '')}/v1/messages`, {
+    method: 'POST',
+    headers: {
+      'x-api-key': env.apiKey,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hello' }],
+    }),
+    signal,
+  });
+  if (!response.ok) {
+    const body = await response.text();
+    let error;
+    try { error = JSON.parse(body).error; } catch { /* not the API's JSON */ }
+    throw new ApiError(error?.type ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
+  }
+  return response;
+}
+
+/** The error type to report: the API's for ApiError, else what kind of failure it was. */
+export function errorType(err) {
+  if (err instanceof ApiError || err instanceof IncompleteStream) return err.type;
+  if (err instanceof SyntaxError) return 'invalid_response';
+  return err instanceof TypeError ? 'connection_error' : 'client_error'; // fetch's network errors are TypeErrors
+}
+
+/** Writes the result file atomically (temp file, then rename). */
+export function writeResult(text, stopReason, error = null) {
+  writeFileSync(`${env.resultFile}.tmp`, JSON.stringify({ text, stop_reason: stopReason, error }));
+  renameSync(`${env.resultFile}.tmp`, env.resultFile);
+}
+
+/** Writes the result and exits: 0 for a complete answer, 1 for an error (`type` overrides errorType). */
+export function finish(text, stopReason, err = null, type = undefined) {
+  if (err === null) {
+    writeResult(text, stopReason);
+    process.exit(0);
+  }
+  type ??= errorType(err);
+  const message = String(err?.cause?.message ? `${err.message}: ${err.cause.message}` : err?.message ?? err);
+  writeResult(text, stopReason, { type, message });
+  console.error(`error: ${type}: ${message}`);
+  process.exit(1);
+}
+
+/** After giving up: writes the partial result, stays alive HARNESS_LINGER_MS (a connection left open is visible), exits 0. */
+export async function giveUp(text, stopReason) {
+  writeResult(text, stopReason);
+  await sleep(env.lingerMs);
+  process.exit(0);
+}

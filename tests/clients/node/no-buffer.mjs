@@ -1,0 +1,64 @@
+// no-buffer: parses each read on its own with no carried buffer, so a frame cut across reads is parsed as if complete.
+import { ApiError, IncompleteStream, env, finish, giveUp, openStream } from './contract.mjs';
+
+const controller = new AbortController();
+const timeout = () => controller.abort(new ApiError('timeout', 'no content within the idle or total timeout'));
+const total = setTimeout(timeout, env.totalMs);
+let idle = setTimeout(timeout, env.firstByteMs);
+
+/** Yields [event, data] for each dispatched event. */
+async function* sseEvents(body) {
+  const reader = body.getReader();
+  let event = '', data = [];
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    const lines = new TextDecoder().decode(value).split(/\r\n|\r|\n/); // BUG: no carried buffer: a cut line is taken as whole
+    if (!lines.at(-1)) lines.pop(); // the read ended with a line ending
+    for (const line of lines) {
+      if (!line) {
+        if (data.length) yield [event || 'message', data.join('\n')];
+        event = '';
+        data = [];
+      } else if (!line.startsWith(':')) {
+        const colon = line.indexOf(':');
+        const name = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+        if (name === 'event') event = value;
+        else if (name === 'data') data.push(value);
+      }
+    }
+  }
+}
+
+let text = '', stopReason = null, deltas = 0;
+try {
+  const response = await openStream(controller.signal);
+  for await (const [event, data] of sseEvents(response.body)) {
+    if (event === 'ping') continue;
+    clearTimeout(idle);
+    idle = setTimeout(timeout, env.idleMs); // only content resets the idle timer
+    if (event === 'error') {
+      const { error } = JSON.parse(data);
+      throw new ApiError(error.type, error.message);
+    }
+    if (event === 'content_block_delta') {
+      const { delta } = JSON.parse(data);
+      if (delta.type !== 'text_delta') continue;
+      text += delta.text;
+      if (++deltas === env.cancelAfter) {
+        controller.abort();
+        clearTimeout(idle);
+        clearTimeout(total);
+        await giveUp(text, stopReason);
+      }
+    } else if (event === 'message_delta') {
+      stopReason = JSON.parse(data).delta.stop_reason ?? null;
+    } else if (event === 'message_stop') {
+      finish(text, stopReason);
+    }
+  }
+  throw new IncompleteStream('the stream ended before message_stop');
+} catch (err) {
+  finish(text, stopReason, controller.signal.aborted ? controller.signal.reason : err);
+}

@@ -1,0 +1,106 @@
+"""The exec contract (docs/exec.md) shared by the Python specimens: env vars, the request, the result file."""
+import json
+import os
+import socket
+import sys
+import time
+from http.client import HTTPConnection, HTTPException
+from urllib.parse import urlsplit
+
+
+def _ms(name, default=None):
+    value = os.environ.get(name, '')
+    return int(value) if value.strip() else default
+
+
+BASE_URL = os.environ.get('ANTHROPIC_BASE_URL', 'http://127.0.0.1:8080')
+API_KEY = os.environ.get('ANTHROPIC_API_KEY', '')
+RESULT_FILE = os.environ.get('HARNESS_RESULT_FILE', 'result.json')
+CANCEL_AFTER = _ms('HARNESS_CANCEL_AFTER_DELTAS')
+LINGER_MS = _ms('HARNESS_LINGER_MS', 0)
+FIRST_BYTE_MS = _ms('HARNESS_FIRST_BYTE_TIMEOUT_MS', 5000)
+IDLE_MS = _ms('HARNESS_IDLE_TIMEOUT_MS', 500)
+TOTAL_MS = _ms('HARNESS_TOTAL_TIMEOUT_MS', 20000)
+
+BODY = json.dumps({'model': 'claude-sonnet-4-5', 'max_tokens': 1024, 'stream': True,
+                   'messages': [{'role': 'user', 'content': 'Hello'}]})
+HEADERS = {'x-api-key': API_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json',
+           'accept': 'text/event-stream'}
+
+
+class ApiError(Exception):
+    """An error the API reported (HTTP status or `event: error`), or one the client decided (timeout, incomplete_stream)."""
+
+    def __init__(self, type, message):
+        super().__init__(message)
+        self.type = type
+
+
+class IncompleteStream(ConnectionError):
+    """The body ended (cleanly or not) before message_stop: the answer is cut."""
+    type = 'incomplete_stream'
+
+
+def open_stream(timeout):
+    """POSTs the streaming request; returns (sock, resp) for a 2xx answer, raises ApiError with the API's type otherwise.
+    `timeout` (seconds, or None) bounds connecting and the response headers."""
+    url = urlsplit(BASE_URL)
+    conn = HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
+    conn.connect()
+    sock = conn.sock  # kept: getresponse() forgets conn.sock when the response says Connection: close
+    conn.request('POST', url.path.rstrip('/') + '/v1/messages', body=BODY, headers=HEADERS)
+    resp = conn.getresponse()
+    if not 200 <= resp.status < 300:
+        body = resp.read()
+        sock.close()
+        try:
+            err = json.loads(body)['error']
+            raise ApiError(err['type'], err.get('message', ''))
+        except (ValueError, KeyError, TypeError):
+            raise ApiError('http_error', f'HTTP {resp.status}') from None
+    return sock, resp
+
+
+def abort(sock, resp):
+    """Closes the connection now (the server sees it at once), whatever is still unread."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by the peer
+    resp.close()
+    sock.close()
+
+
+def error_type(exc):
+    """The error type to report: the API's for ApiError, else what kind of failure it was."""
+    if isinstance(exc, (ApiError, IncompleteStream)):
+        return exc.type
+    if isinstance(exc, TimeoutError):
+        return 'timeout'
+    if isinstance(exc, (OSError, HTTPException)):
+        return 'connection_error'
+    return 'invalid_response' if isinstance(exc, (ValueError, KeyError)) else 'client_error'
+
+
+def write_result(text, stop_reason, error=None):
+    """Writes the result file atomically (temp file, then rename)."""
+    tmp = RESULT_FILE + '.tmp'
+    with open(tmp, 'w', encoding='utf-8') as f:
+        json.dump({'text': text, 'stop_reason': stop_reason, 'error': error}, f)
+    os.replace(tmp, RESULT_FILE)
+
+
+def finish(text, stop_reason, exc=None, type=None):
+    """Writes the result and returns the exit code: 0 for a complete answer, 1 for an error."""
+    if exc is None:
+        write_result(''.join(text), stop_reason)
+        return 0
+    type = type or error_type(exc)
+    write_result(''.join(text), stop_reason, {'type': type, 'message': str(exc)})
+    print(f'error: {type}: {exc}', file=sys.stderr)
+    return 1
+
+
+def linger():
+    """After giving up: stay alive HARNESS_LINGER_MS so a connection left open is visible."""
+    time.sleep(LINGER_MS / 1000)
