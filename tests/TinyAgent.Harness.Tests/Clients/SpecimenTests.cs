@@ -3,7 +3,6 @@ using TinyAgent.Harness.Clients;
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Tests.Judges;
 using static TinyAgent.Harness.Tests.Clients.ClientTestContext;
 
@@ -83,7 +82,7 @@ internal sealed class SpecimenTests
         Assert.That(naive.Outcome, Is.EqualTo(ClientOutcome.Completed));
         Assert.That(naive.Error, Is.Null);
         Assert.That(naive.Text, Is.EqualTo(Observations.FullText));
-        Assert.That(naive.ReadsStopReason, Is.False);
+        Assert.That(naive.StopReason, Is.Null);
         Assert.That(fixedLoop.Error?.Type, Is.EqualTo("overloaded_error"));
         var facts = new PlanFacts { InjectedErrorType = "overloaded_error" };
         Assert.That(new SilentTruncationJudge().Judge(Observations.Make(naive, facts, body)).Verdict, Is.EqualTo(Verdict.NotHandled));

@@ -1,5 +1,5 @@
 using TinyAgent.Harness.Faults;
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

@@ -13,7 +13,7 @@ internal sealed class StallFaultTests
         Assert.That(plan.Stall, Is.Not.Null);
         Assert.That(plan.Stall!.Every, Is.Null);
         Assert.That(plan.Facts.Stalls && plan.Facts.Truncated, Is.True);
-        Assert.That(plan.End, Is.EqualTo(Replay.StreamEnd.Complete));
+        Assert.That(plan.End, Is.EqualTo(Model.StreamEnd.Complete));
     }
 
     [TestCase("ping", "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n")]

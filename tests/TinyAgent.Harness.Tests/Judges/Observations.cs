@@ -1,7 +1,7 @@
 using System.Text;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Faults;
 
 namespace TinyAgent.Harness.Tests.Judges;
 
@@ -89,14 +89,16 @@ internal static class Observations
         StreamEnd end = StreamEnd.Complete,
         ConsumerModel? consumer = null,
         ServerEvidence? server = null,
-        string runId = "run-1")
+        string runId = "run-1",
+        ControlRun? control = null)
     {
         body ??= Body();
-        var expected = ReferenceReader.Read(body);
-        var plan = new ReplayPlan(200, [], body, [new PlannedChunk(0, body, TimeSpan.Zero, false)], end, null,
-            facts ?? new PlanFacts(), expected, [], 1)
+
+        // The planner's own summary of the body sent whole, with the facts and ending the test says the faults made.
+        var plan = FaultPlanner.Plan(new Recording("rec", "rec.sse", body, RecordingMeta.Default), [], 1, 1).Summary with
         {
-            FrameEnds = [.. SseLayout.Parse(body).FrameEnds],
+            Facts = facts ?? new PlanFacts(),
+            End = end,
         };
         return new RunObservation
         {
@@ -111,6 +113,7 @@ internal static class Observations
             Plan = plan,
             Result = result,
             Server = [server ?? Server(body)],
+            Control = control,
             TimestampFrequency = Frequency,
         };
     }

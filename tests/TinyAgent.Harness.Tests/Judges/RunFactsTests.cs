@@ -1,6 +1,5 @@
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;
@@ -9,22 +8,14 @@ namespace TinyAgent.Harness.Tests.Judges;
 internal sealed class RunFactsTests
 {
     [Test]
-    public void The_nth_text_delta_ends_where_its_frame_ends_and_a_short_stream_has_none()
+    public void The_plan_summary_marks_where_each_text_delta_ends_and_the_text_a_reader_has_by_then()
     {
-        var body = Body();
-        int? second = RunFacts.EndOfNthTextDelta(body, 2);
+        var run = Make(Result());
+        var marks = run.Plan.TextDeltas;
 
-        Assert.That(second, Is.Not.Null);
-        Assert.That(RunFacts.TextUpTo(body, second!.Value), Is.EqualTo(Deltas[0] + Deltas[1]));
-        Assert.That(RunFacts.EndOfNthTextDelta(body, 0), Is.Zero);
-        Assert.That(RunFacts.EndOfNthTextDelta(body, Deltas.Length + 1), Is.Null);
-    }
-
-    [Test]
-    public void Text_up_to_an_unreadable_prefix_is_empty()
-    {
-        byte[] garbage = System.Text.Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {not json\n\n");
-        Assert.That(RunFacts.TextUpTo(garbage, garbage.Length), Is.Empty);
+        Assert.That(marks, Has.Count.EqualTo(Deltas.Length));
+        Assert.That(marks[1].TextLength, Is.EqualTo((Deltas[0] + Deltas[1]).Length));
+        Assert.That(marks[1].End, Is.EqualTo(run.Plan.FrameEnds[3]), "message_start, block start, two deltas");
     }
 
     [Test]
@@ -65,7 +56,7 @@ internal sealed class RunFactsTests
         string text = RunFacts.Describe(failed);
 
         Assert.That(text, Is.EqualTo("failed, 5 chars of text, stop_reason null, error overloaded_error: \"Overloaded\\nsecond line\", exit code 3"));
-        Assert.That(RunFacts.Describe(failed with { ReadsStopReason = false, Error = null, ExitCode = null }), Is.EqualTo("failed, 5 chars of text, stop_reason not read, no error"));
+        Assert.That(RunFacts.Describe(failed with { StopReason = null, Error = null, ExitCode = null }), Is.EqualTo("failed, 5 chars of text, stop_reason none, no error"));
         Assert.That(RunFacts.Excerpt("abcdef", 2, 3), Is.EqualTo("\"cde\"..."));
         Assert.That(RunFacts.Excerpt("abc", 3), Is.EqualTo("(end)"));
     }

@@ -1,6 +1,5 @@
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;
@@ -56,9 +55,9 @@ internal sealed class SilentTruncationJudgeTests
         var body = Body(stopReason: "max_tokens");
 
         Assert.That(Judge.Judge(Make(Result(stopReason: "max_tokens"), facts, body)).Verdict, Is.EqualTo(Verdict.Handled));
-        var silent = Judge.Judge(Make(Result(stopReason: null) with { ReadsStopReason = false }, facts, body));
+        var silent = Judge.Judge(Make(Result(stopReason: null), facts, body));
         Assert.That(silent.Verdict, Is.EqualTo(Verdict.NotHandled));
-        Assert.That(silent.Evidence, Does.Contain("stop_reason not read"));
+        Assert.That(silent.Evidence, Does.Contain("reports no stop_reason at all"));
         var asError = Result(ClientOutcome.Failed, stopReason: null, error: new ClientError("max_tokens", "cut off"));
         Assert.That(Judge.Judge(Make(asError, facts, body)).Verdict, Is.EqualTo(Verdict.Handled));
     }

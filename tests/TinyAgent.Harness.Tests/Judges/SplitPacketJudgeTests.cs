@@ -1,6 +1,5 @@
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;
@@ -61,12 +60,16 @@ internal sealed class SplitPacketJudgeTests
     }
 
     [Test]
-    public void A_lost_stop_reason_is_not_handled_unless_the_client_never_reads_it()
+    public void A_stop_reason_lost_under_cuts_is_not_handled_but_one_the_client_never_reports_is_not_charged()
     {
         var lost = Result(stopReason: null);
+        var reportsIt = new ControlRun("control-1", Result(stopReason: "end_turn"), Verdict.Handled, "read as the reference reader does");
+        var neverReports = reportsIt with { Result = Result(stopReason: null) };
 
-        Assert.That(Judge.Judge(Make(lost, Cut)).Evidence, Does.Contain("stop_reason null, expected end_turn"));
-        Assert.That(Judge.Judge(Make(lost with { ReadsStopReason = false }, Cut)).Verdict, Is.EqualTo(Verdict.Handled));
+        var charged = Judge.Judge(Make(lost, Cut, control: reportsIt));
+        Assert.That(charged.Verdict, Is.EqualTo(Verdict.NotHandled));
+        Assert.That(charged.Evidence, Does.Contain("stop_reason none, its control reported end_turn"));
+        Assert.That(Judge.Judge(Make(lost, Cut, control: neverReports)).Verdict, Is.EqualTo(Verdict.Handled));
     }
 
     [TestCase(ClientOutcome.Hung)]

@@ -1,6 +1,5 @@
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;

@@ -45,8 +45,8 @@ internal sealed class VerdictAggregatorTests
     [Test]
     public void Runs_are_judged_by_every_judge_and_grouped_per_client()
     {
-        var good = Make(Result(), new Replay.PlanFacts { CutsInsideFrames = 2 }, runId: "good");
-        var bad = Make(Result(text: "Hel"), new Replay.PlanFacts { CutsInsideFrames = 2 }, runId: "bad") with { Client = "naive-split" };
+        var good = Make(Result(), new Model.PlanFacts { CutsInsideFrames = 2 }, runId: "good");
+        var bad = Make(Result(text: "Hel"), new Model.PlanFacts { CutsInsideFrames = 2 }, runId: "bad") with { Client = "naive-split" };
 
         var byClient = VerdictAggregator.ByClient([good, bad]);
 

@@ -1,4 +1,5 @@
 using System.Text;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Server;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;

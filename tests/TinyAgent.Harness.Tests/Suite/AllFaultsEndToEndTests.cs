@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Reports;
 
@@ -79,7 +80,7 @@ internal sealed class AllFaultsEndToEndTests
     [Test]
     public void Received_reads_add_up_to_what_was_sent()
     {
-        foreach (var run in _report.Runs.Where(r => r.Client == "tinyagent" && r.Outcome == "completed" && r.Requests == 1))
+        foreach (var run in _report.Runs.Where(r => r.Client == "tinyagent" && r.Outcome == ClientOutcome.Completed && r.Requests == 1))
         {
             Assert.That(run.Chunks.Received.Sum(), Is.EqualTo(run.Chunks.Sent.Sum()), run.Id);
         }
