@@ -331,6 +331,15 @@ def error_midstream():
     s.write()
 
 
+def error_first():
+    # Overloaded at the start: a 200 whose whole body is one padded error frame (WIRE.md "More facts").
+    s = Stream("error-first", 1616, input_tokens=18)
+    s.pad_events = {"error"}
+    s.frame("error", {"type": "error", "error": {"details": None, "type": "overloaded_error", "message": "Overloaded"},
+                      "request_id": s.req_id})
+    s.write()
+
+
 def realistic_timing():
     s = Stream("realistic-timing", 1414, input_tokens=64)
     s.start()
@@ -371,5 +380,6 @@ def many_blocks():
 
 if __name__ == "__main__":
     for f in [text_short, text_long_cjk, tool_use, thinking, redacted_thinking, max_tokens, stop_sequence, refusal,
-              pings, padded_json, crlf_keepalive, unknown_types, error_midstream, realistic_timing, many_blocks]:
+              pings, padded_json, crlf_keepalive, unknown_types, error_midstream, realistic_timing, many_blocks,
+              error_first]:
         f()

@@ -110,6 +110,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             }
             while (true)
             {
+                // The parser may hold events it already read: it would parse and yield them after a cancel.
+                ThrowIfLeft(cancellationToken);
                 bool more;
                 try
                 {
@@ -123,7 +125,11 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
                     throw _disposeRequested ? new ObjectDisposedException(nameof(MessageStream)) : EndedWithoutStop();
                 FirstEventAt ??= _clock.Time.GetUtcNow();
                 if (items.Current.Data is { } item)
+                {
+                    // A cancel may land while the parser works from its buffer, which never looks at the token.
+                    ThrowIfLeft(cancellationToken);
                     yield return item;
+                }
                 if (_accumulator.Stopped)
                     break;
             }
@@ -152,6 +158,19 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         var (body, first, count) = _attempt.Take();
         _body = new BodyReader(body, first, count, _client.ReadPipeline, _clock, _cts.Token);
         return SseParser.Create(_body, _itemParser).EnumerateAsync(_cts.Token).GetAsyncEnumerator(cancellationToken);
+    }
+
+    /// <summary>
+    /// No event after the caller left: throwing unwinds into CloseAsync, which aborts the connection with a cancelled
+    /// pending read (disposing an unread response would make SocketsHttpHandler drain it for up to 2 s).
+    /// </summary>
+    private void ThrowIfLeft(CancellationToken cancellationToken)
+    {
+        if (!_cts.IsCancellationRequested)
+            return;
+        if (_disposeRequested)
+            throw new ObjectDisposedException(nameof(MessageStream));
+        throw new OperationCanceledException(_callerToken.IsCancellationRequested ? _callerToken : cancellationToken);
     }
 
     private AnthropicException EndedWithoutStop()

@@ -125,10 +125,12 @@ internal static class RecordingLoader
             sawStart |= frame.EventType == "message_start";
         }
 
-        if (!sawStart)
+        // Overloaded at the start, the API answers 200 with an error event and nothing else (WIRE.md): a real stream.
+        bool errorFirst = layout.Frames.FirstOrDefault(f => f.EventType is not null and not "ping")?.EventType == "error";
+        if (!sawStart && !errorFirst)
         {
             string first = layout.Frames.FirstOrDefault(f => f.EventType is not null)?.EventType is { } t ? $"the first event is '{t}'" : "it has no events";
-            throw new RecordingException($"{file}: no message_start event ({first}); a Messages stream starts with one");
+            throw new RecordingException($"{file}: no message_start event ({first}); a Messages stream starts with one or with an error event");
         }
 
         try

@@ -93,7 +93,7 @@ internal sealed class GhostConnectionTests
 
     private sealed class FixedLoop : IClientUnderTest
     {
-        private readonly ArticleLoop _loop = new(ArticleMistake.None);
+        private readonly ArticleLoop _loop = new();
 
         public string Name => "article-fixed";
 

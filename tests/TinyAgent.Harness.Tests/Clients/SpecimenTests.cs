@@ -63,7 +63,7 @@ internal sealed class SpecimenTests
         var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Observations.Body()).Replace("\n", eol, StringComparison.Ordinal).Replace("wor", "wör", StringComparison.Ordinal));
         var trickle = body.Select(b => new[] { b }).ToList();
 
-        var result = await RunAsync(new LoopClient(ArticleMistake.None, () => new ScriptedHandler(trickle)));
+        var result = await RunAsync(new LoopClient(() => new ScriptedHandler(trickle)));
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.Completed), result.Error?.Message);
         Assert.That(result.Text, Is.EqualTo(Observations.FullText.Replace("wor", "wör", StringComparison.Ordinal)));
@@ -77,12 +77,12 @@ internal sealed class SpecimenTests
         var body = Observations.Body(errorType: "overloaded_error");
 
         var naive = await RunAsync(new NaiveTruncationClient(() => new ScriptedHandler(PerFrame(body))));
-        var fixedLoop = await RunAsync(new LoopClient(ArticleMistake.None, () => new ScriptedHandler(PerFrame(body))));
+        var fixedLoop = await RunAsync(new LoopClient(() => new ScriptedHandler(PerFrame(body))));
 
         Assert.That(naive.Outcome, Is.EqualTo(ClientOutcome.Completed));
         Assert.That(naive.Error, Is.Null);
         Assert.That(naive.Text, Is.EqualTo(Observations.FullText));
-        Assert.That(naive.StopReason, Is.Null);
+        Assert.That(naive.StopReason, Is.Null, "it never reads stop_reason");
         Assert.That(fixedLoop.Error?.Type, Is.EqualTo("overloaded_error"));
         var facts = new PlanFacts { InjectedErrorType = "overloaded_error" };
         Assert.That(new SilentTruncationJudge().Judge(Observations.Make(naive, facts, body)).Verdict, Is.EqualTo(Verdict.NotHandled));
@@ -98,6 +98,16 @@ internal sealed class SpecimenTests
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.Completed));
         Assert.That(result.Error, Is.Null);
+        Assert.That(result.StopReason, Is.Null);
+    }
+
+    [Test]
+    public async Task Naive_truncation_never_reads_stop_reason_even_when_the_stream_carries_one()
+    {
+        var result = await RunAsync(new NaiveTruncationClient(() => new ScriptedHandler(PerFrame(Body))));
+
+        Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.Completed));
+        Assert.That(result.Text, Is.EqualTo(Observations.FullText));
         Assert.That(result.StopReason, Is.Null);
     }
 
@@ -132,7 +142,7 @@ internal sealed class SpecimenTests
     {
         var handler = new ScriptedHandler(PerFrame(Body));
 
-        var result = await RunAsync(new LoopClient(ArticleMistake.None, () => handler), new ConsumerModel("give-up-2", 2));
+        var result = await RunAsync(new LoopClient(() => handler), new ConsumerModel("give-up-2", 2));
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.GaveUp));
         await handler.Body!.Disposed.Task.WaitAsync(Wait);
@@ -150,12 +160,12 @@ internal sealed class SpecimenTests
         Assert.That(result.FirstTextAt, Is.GreaterThanOrEqualTo(result.FirstByteAt!.Value));
     }
 
-    /// <summary>The article's loop with a chosen mistake (or none), as a client under test.</summary>
-    private sealed class LoopClient(ArticleMistake mistake, Func<HttpMessageHandler> handler) : IClientUnderTest
+    /// <summary>The article's loop with its fixes (no mistake), as a client under test: the specimens' control.</summary>
+    private sealed class LoopClient(Func<HttpMessageHandler> handler) : IClientUnderTest
     {
-        private readonly ArticleLoop _loop = new(mistake, handler);
+        private readonly ArticleLoop _loop = new(handler);
 
-        public string Name => $"loop-{mistake}";
+        public string Name => "article-fixed";
 
         public Task<ClientResult> RunAsync(ClientRunContext context, CancellationToken cancellationToken) => _loop.RunAsync(context, cancellationToken);
     }

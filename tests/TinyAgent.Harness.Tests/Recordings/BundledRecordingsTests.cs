@@ -10,9 +10,15 @@ internal sealed class BundledRecordingsTests
     [
         "text-short", "text-long-cjk", "tool-use", "thinking", "max-tokens", "stop-sequence", "refusal", "pings",
         "padded-json", "crlf-keepalive", "unknown-types", "error-midstream", "realistic-timing", "redacted-thinking",
+        ErrorFirst,
     ];
 
+    /// <summary>The one bundled recording that is not an answer: overloaded at the start, a 200 with one error frame.</summary>
+    private const string ErrorFirst = "error-first";
+
     private static IEnumerable<string> Names() => RepoPaths.BundledNames();
+
+    private static IEnumerable<string> Answers() => Names().Where(n => n != ErrorFirst);
 
     private static Recording Load(string name) => RecordingLoader.Load(name + ".sse", RepoPaths.RecordingsFolder);
 
@@ -23,7 +29,7 @@ internal sealed class BundledRecordingsTests
         Assert.That(Names().Count(), Is.GreaterThanOrEqualTo(12));
     }
 
-    [TestCaseSource(nameof(Names))]
+    [TestCaseSource(nameof(Answers))]
     public void Bundled_recording_loads_with_its_sidecar_and_follows_the_wire_shapes(string name)
     {
         var rec = Load(name);
@@ -77,6 +83,24 @@ internal sealed class BundledRecordingsTests
         Assert.That(rec.Expected.StopReason, Is.Null);
         Assert.That(rec.Layout.Frames[^1].EventType, Is.EqualTo("error"));
         Assert.That(rec.Layout.TailStart, Is.EqualTo(rec.Body.Length));
+    }
+
+    [Test]
+    public void Error_first_is_a_200_whose_body_is_one_padded_overloaded_error_frame()
+    {
+        var rec = Load(ErrorFirst);
+        string body = Encoding.UTF8.GetString(rec.Body);
+
+        Assert.That(rec.Meta.Status, Is.EqualTo(200));
+        Assert.That(rec.Meta.Headers.ToDictionary(h => h.Key, h => h.Value)["content-type"], Is.EqualTo("text/event-stream; charset=utf-8"));
+        Assert.That(rec.Layout.Frames, Has.Count.EqualTo(1));
+        Assert.That(body, Does.Match("""^event: error\ndata: \{"type":"error","error":\{"details":null,"type":"overloaded_error","message":"Overloaded"\},"request_id":"req_[0-9A-Za-z]{20,}" {14}\}\n\n$"""));
+        Assert.That(rec.Expected.Text, Is.Empty);
+        Assert.That(rec.Expected.Blocks, Is.Empty);
+        Assert.That(rec.Expected.ErrorType, Is.EqualTo("overloaded_error"));
+        Assert.That(rec.Expected.HasMessageStart, Is.False);
+        Assert.That(rec.Expected.HasMessageStop, Is.False);
+        Assert.That(rec.Expected.StopReason, Is.Null);
     }
 
     [Test]

@@ -26,8 +26,8 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("empty data line", U(Start + "event: ping\ndata:\n\n"), "{f}:5:6: data of event 'ping' is empty; expected a JSON object");
         yield return Case("two JSON values", U(Start + "event: ping\ndata: {} {}\n\n"), "{f}:5:10: data of event 'ping' is not valid JSON: '{' is invalid after a single JSON value. Expected end of data");
         yield return Case("JSON over two data lines", U(Start + "event: ping\ndata: {\"type\":\ndata:  oops}\n\n"), "{f}:6:8: data of event 'ping' is not valid JSON: 'o' is an invalid start of a value");
-        yield return Case("no message_start", U("event: ping\ndata: {\"type\": \"ping\"}\n\n" + Stop), "{f}: no message_start event (the first event is 'ping'); a Messages stream starts with one");
-        yield return Case("plain text, no events", U("hello world\n"), "{f}: no message_start event (it has no events); a Messages stream starts with one");
+        yield return Case("no message_start", U("event: ping\ndata: {\"type\": \"ping\"}\n\n" + Stop), "{f}: no message_start event (the first event is 'ping'); a Messages stream starts with one or with an error event");
+        yield return Case("plain text, no events", U("hello world\n"), "{f}: no message_start event (it has no events); a Messages stream starts with one or with an error event");
         yield return Case("block without index", U(Start + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"content_block\":{\"type\":\"text\"}}\n\n"), "{f}: event 2 (content_block_start): missing field 'index'");
         yield return Case("index as a string", U(Start + TextStart + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":\"0\",\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}}\n\n"), "{f}: event 3 (content_block_delta): field 'index' must be a non-negative integer, not a JSON string (\"0\")");
         yield return Case("delta without text", U(Start + TextStart + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}\n\n"), "{f}: event 3 (content_block_delta): missing field 'delta.text'");
@@ -60,6 +60,36 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("offsets not ascending", "{\"timeline\":[{\"offset\":0,\"atMs\":0},{\"offset\":100,\"atMs\":5},{\"offset\":100,\"atMs\":6}]}", "{m}: timeline[2].offset 100 is not after timeline[1].offset 100; offsets must ascend");
         yield return Case("time going back", "{\"timeline\":[{\"offset\":0,\"atMs\":10},{\"offset\":100,\"atMs\":5}]}", "{m}: timeline[1].atMs 5 is before timeline[0].atMs 10; times must not go back");
         yield return Case("offset beyond the body", "{\"timeline\":[{\"offset\":0,\"atMs\":0},{\"offset\":248,\"atMs\":5}]}", "{m}: timeline[1].offset 248 is at or beyond the body length 248: sidecar contradicts body length");
+    }
+
+    /// <summary>Overloaded at the start, the API answers 200 with one error frame: pings, comments or CRLF before it change nothing.</summary>
+    [TestCase("")]
+    [TestCase(": keep-alive\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n")]
+    [TestCase("\r\n")]
+    public void A_body_whose_first_event_is_an_error_is_a_valid_stream(string before)
+    {
+        const string Error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"details\":null,\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},\"request_id\":\"req_011x\"              }\n\n";
+        string text = before == "\r\n" ? Error.Replace("\n", "\r\n", StringComparison.Ordinal) : before + Error;
+
+        var (layout, expected) = RecordingLoader.ValidateBody("e.sse", Encoding.UTF8.GetBytes(text))!.Value;
+
+        Assert.That(layout.Frames.Last(f => f.EventType is not null).EventType, Is.EqualTo("error"));
+        Assert.That(expected.ErrorType, Is.EqualTo("overloaded_error"));
+        Assert.That(expected.Text, Is.Empty);
+        Assert.That(expected.HasMessageStart, Is.False);
+        Assert.That(expected.HasMessageStop, Is.False);
+        Assert.That(expected.IsComplete, Is.False);
+    }
+
+    [Test]
+    public void A_body_with_content_before_its_error_still_needs_message_start()
+    {
+        const string Body = "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+            + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+
+        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.ValidateBody("e.sse", Encoding.UTF8.GetBytes(Body)));
+
+        Assert.That(ex!.Message, Is.EqualTo("e.sse: no message_start event (the first event is 'content_block_start'); a Messages stream starts with one or with an error event"));
     }
 
     [Test]

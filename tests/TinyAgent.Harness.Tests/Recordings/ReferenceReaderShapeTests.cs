@@ -28,4 +28,21 @@ internal sealed class ReferenceReaderShapeTests
         byte[] body = Encoding.UTF8.GetBytes(Start + "event: error\ndata: {\"type\":\"error\",\"error\":\"boom\"}\n\n");
         Assert.That(ReferenceReader.Read(body).ErrorType, Is.EqualTo("error"));
     }
+
+    [Test]
+    public void An_error_as_the_first_event_gives_no_text_its_error_type_and_no_message_stop()
+    {
+        byte[] body = Encoding.UTF8.GetBytes(": keep-alive\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n"
+            + "event: error\ndata: {\"type\":\"error\",\"error\":{\"details\":null,\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},\"request_id\":\"req_011x\"              }\n\n");
+
+        var expected = ReferenceReader.Read(body);
+
+        Assert.That(expected.Text, Is.Empty);
+        Assert.That(expected.Blocks, Is.Empty);
+        Assert.That(expected.ErrorType, Is.EqualTo("overloaded_error"));
+        Assert.That(expected.HasMessageStart, Is.False);
+        Assert.That(expected.HasMessageStop, Is.False);
+        Assert.That(expected.StopReason, Is.Null);
+        Assert.That(expected.EventCount, Is.EqualTo(2), "the ping and the error");
+    }
 }

@@ -108,7 +108,7 @@ internal sealed class BadInputTests
             "harness.json: recordings[0]: recordings/a.sse:2:30: data of event 'message_start' is not valid JSON: Expected start of a property name or value, but instead reached end of data",
             Write("recordings/a.sse", "event: message_start\ndata: {\"type\":\"message_start\",\n\n"));
         yield return Case("Recording_without_message_start", Good, Validate,
-            "harness.json: recordings[0]: recordings/a.sse: no message_start event (the first event is 'ping'); a Messages stream starts with one",
+            "harness.json: recordings[0]: recordings/a.sse: no message_start event (the first event is 'ping'); a Messages stream starts with one or with an error event",
             Write("recordings/a.sse", "event: ping\ndata: {\"type\":\"ping\"}\n\n"));
         yield return Case("Sidecar_contradicting_body_length", Good, Validate,
             "harness.json: recordings[0]: recordings/text-short.meta.json: timeline[1].offset 999999 is at or beyond the body length 2444: sidecar contradicts body length",

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Clients;
+
+/// <summary>What one run of the article's loop has accumulated so far, and the result built from it.</summary>
+internal sealed class ArticleLoopState(int? giveUpAfter)
+{
+    private readonly StringBuilder _text = new();
+    private readonly SortedDictionary<int, StringBuilder> _blocks = [];
+    private readonly SortedDictionary<int, StringBuilder> _tools = [];
+    private int _deltas;
+    private TimeSpan? _firstTextAt;
+
+    /// <summary>The <c>stop_reason</c> read from <c>message_delta</c>; stays null for a loop that never reads it.</summary>
+    public string? StopReason { get; set; }
+
+    public bool SawMessageStop { get; set; }
+
+    /// <summary>The error an error event carried; the loop stops at once when it is set.</summary>
+    public ClientError? Error { get; set; }
+
+    public bool GaveUp { get; private set; }
+
+    /// <summary>Whether a content event (anything but a ping) was parsed yet.</summary>
+    public bool HasProgress { get; set; }
+
+    /// <summary>Time spent waiting in reads since the last content event.</summary>
+    public TimeSpan WaitedSinceProgress { get; set; }
+
+    public void StartBlock(int index, JsonElement block)
+    {
+        string? blockType = block.GetProperty("type").GetString();
+        if (blockType == "text")
+        {
+            _blocks[index] = new StringBuilder(block.TryGetProperty("text", out var initial) ? initial.GetString() : "");
+        }
+        else if (blockType == "tool_use")
+        {
+            _tools[index] = new StringBuilder();
+        }
+    }
+
+    public void AddDelta(int index, JsonElement delta, TimeSpan now)
+    {
+        switch (delta.GetProperty("type").GetString())
+        {
+            case "text_delta":
+                string text = delta.GetProperty("text").GetString() ?? "";
+                _text.Append(text);
+                (_blocks.TryGetValue(index, out var sb) ? sb : _blocks[index] = new StringBuilder()).Append(text);
+                _firstTextAt ??= now;
+                GaveUp = ++_deltas == giveUpAfter;
+                break;
+            case "input_json_delta":
+                (_tools.TryGetValue(index, out var tb) ? tb : _tools[index] = new StringBuilder())
+                    .Append(delta.GetProperty("partial_json").GetString());
+                break;
+            default:
+                break;
+        }
+    }
+
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => new()
+    {
+        Outcome = outcome,
+        Text = _text.ToString(),
+        BlockTexts = _blocks.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        ToolInputs = _tools.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        StopReason = StopReason,
+        Error = error,
+        Reads = http.Recorder.Reads,
+        FirstByteAt = http.Recorder.FirstByteAt,
+        FirstTextAt = _firstTextAt,
+        EndedAt = http.Recorder.Now,
+        StartedTimestamp = http.StartedTimestamp,
+    };
+}
