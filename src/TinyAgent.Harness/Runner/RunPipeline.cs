@@ -95,19 +95,25 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
     public static IReadOnlyList<RunFinding> Judge(RunObservation observation) => VerdictAggregator.Findings(observation);
 
     /// <summary>
-    /// A run is overdue once the deadline (plus the plan's scripted waits) has passed since its start and the server
-    /// has written no planned byte for a whole deadline: a client is hung only when it has had that long since the
+    /// A run is overdue once the deadline (plus the plan's scripted waits; twice the deadline while no request has
+    /// arrived) has passed since its start and the server has written no planned byte for a whole deadline: a client is hung only when it has had that long since the
     /// last byte, the start of a stall, or the moment it stopped reading. Never while it is still being sent to.
     /// </summary>
     private async Task<string> OverdueAsync(string key, TimeSpan scriptedWait, CancellationToken ct)
     {
         var grace = timeouts.Deadline;
         await Task.Delay(grace + scriptedWait, time, ct).ConfigureAwait(false);
+        if (server.LastPlannedWrite(key) is null)
+        {
+            // A process that has not sent its request yet may still be starting on a loaded machine: one more grace.
+            await Task.Delay(grace, time, ct).ConfigureAwait(false);
+        }
+
         while (true)
         {
             if (server.LastPlannedWrite(key) is not long last)
             {
-                return $"still running {RunClock.Ms(grace + scriptedWait)} after its start, and no request reached the server";
+                return $"still running {RunClock.Ms(grace + grace + scriptedWait)} after its start, and no request reached the server";
             }
 
             var quiet = time.GetElapsedTime(last);
