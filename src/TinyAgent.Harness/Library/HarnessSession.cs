@@ -142,7 +142,7 @@ public sealed class HarnessSession : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="client"/> twice, as the suite does: first on the recording with no fault (the control, judged
     /// by <c>baseline</c>), then on <paramref name="scenario"/>, judged against the control's answer, so a failure the
-    /// client shows without the fault is not charged to the fault. Each run is guarded: the client's token fires when it
+    /// client shows without the fault is not charged to the fault. A give-up scenario runs once, with no control. Each run is guarded: the client's token fires when it
     /// is overdue (the deadline after the server's last planned byte); a client still running then is reported hung (and
     /// abandoned if it ignores the token). An exception the client throws counts as the error it surfaced.
     /// </summary>
@@ -150,6 +150,14 @@ public sealed class HarnessSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(client);
         var handle = AddScenario(scenario);
+        if (scenario.GiveUpAfterDeltas is not null)
+        {
+            // A consumer that gives up is the test's own code: a control that reads everything cannot be asked of it.
+            Claim(handle);
+            var alone = await _pipeline.RunBoundAsync(handle.Request, handle.Bound, new DelegateClient(handle, client), cancellationToken).ConfigureAwait(false);
+            return Verdicts(handle, alone, RunPipeline.Judge(alone));
+        }
+
         var controlOptions = new ScenarioOptions(scenario.Recording) { Seed = scenario.Seed };
         var controlHandle = Bind(controlOptions, handle.RecordingData, ScenarioConfig.Control.Faults, isControl: true, control: null);
         Claim(controlHandle);

@@ -16,7 +16,7 @@ public enum BugVerdictKind
 }
 
 /// <summary>One judge's verdict on one scenario.</summary>
-/// <param name="Bug">The bug's name: <c>split-packet</c>, <c>silent-truncation</c>, <c>ghost-stream</c> or <c>stall</c>.</param>
+/// <param name="Bug">The concern's name: <c>baseline</c>, <c>split-packet</c>, <c>silent-truncation</c>, <c>ghost-stream</c> or <c>stall</c>.</param>
 /// <param name="Verdict">The verdict.</param>
 /// <param name="Evidence">One line: what the client returned and what the server saw that decided it.</param>
 public sealed record BugVerdict(string Bug, BugVerdictKind Verdict, string Evidence)
@@ -53,7 +53,7 @@ public sealed class ScenarioVerdicts
     /// <summary>The faults in canonical form, e.g. <c>random(min=1,max=48)</c>.</summary>
     public IReadOnlyList<string> Faults { get; }
 
-    /// <summary>Every judge's verdict, in the order split-packet, silent-truncation, ghost-stream, stall.</summary>
+    /// <summary>Every judge's verdict, in the order baseline, split-packet, silent-truncation, ghost-stream, stall.</summary>
     public IReadOnlyList<BugVerdict> All { get; }
 
     /// <summary>How many requests the client made to the scenario (retries make several).</summary>
@@ -66,6 +66,9 @@ public sealed class ScenarioVerdicts
     public BugVerdict this[string bug] => _byBug.TryGetValue(bug, out var v)
         ? v
         : throw new KeyNotFoundException($"no judge named '{bug}' (known: {string.Join(", ", _byBug.Keys)})");
+
+    /// <summary>The <c>baseline</c> verdict: judged on the control run that <see cref="HarnessSession.RunAsync"/> makes (not-exercised otherwise).</summary>
+    public BugVerdict Baseline => this["baseline"];
 
     /// <summary>The <c>split-packet</c> verdict.</summary>
     public BugVerdict SplitPacket => this["split-packet"];

@@ -99,6 +99,9 @@ internal static class Observations
         {
             Facts = facts ?? new PlanFacts(),
             End = end,
+
+            // As if every cut were gapped: the reads of a hand-made result are unknown, like an exec client's.
+            GappedCutsInsideFrames = facts?.CutsInsideFrames ?? 0,
         };
         return new RunObservation
         {

@@ -44,7 +44,8 @@ internal sealed class StallJudgeTests
         var finding = Judge.Judge(Stalled(Result(ClientOutcome.Hung, error: new ClientError("hung", "abandoned"))));
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
-        Assert.That(finding.Evidence, Does.Contain("hung until the deadline"));
+        Assert.That(finding.Evidence, Does.Contain("hung: abandoned"));
+        Assert.That(finding.Timing, Is.True, "a hang rests on time: it is confirmed alone before it is reported");
     }
 
     [Test]

@@ -149,24 +149,18 @@ public sealed class HarnessSessionTests
     public async Task A_client_that_ignores_its_token_under_a_stall_is_reported_hung()
     {
         var scenario = new ScenarioOptions("text-short") { Faults = ["stall:afterEvents=4"] };
-        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        try
+        // Reads the whole body with no timeout and never honours the deadline: fine on the control, hung on the stall.
+        var verdicts = await _session.RunAsync(scenario, async (handle, _) =>
         {
-            var verdicts = await _session.RunAsync(scenario, async (handle, _) =>
-            {
-                using var response = await SendAsync(handle.BaseUrl, CancellationToken.None);
-                await released.Task; // never honours the deadline
-                return ClientOutcomeInfo.Completed("", null);
-            }).WaitAsync(Bound);
+            using var response = await SendAsync(handle.BaseUrl, CancellationToken.None);
+            await response.Content.ReadAsStringAsync(CancellationToken.None);
+            return ClientOutcomeInfo.Completed(handle.ExpectedText, handle.ExpectedStopReason);
+        }).WaitAsync(Bound);
 
-            Assert.That(verdicts.Stall.Verdict, Is.EqualTo(BugVerdictKind.NotHandled), verdicts.ToString());
-            Assert.That(verdicts.ClientSummary, Does.StartWith("hung"));
-        }
-        finally
-        {
-            released.TrySetResult();
-        }
+        Assert.That(verdicts.Baseline.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
+        Assert.That(verdicts.Stall.Verdict, Is.EqualTo(BugVerdictKind.NotHandled), verdicts.ToString());
+        Assert.That(verdicts.ClientSummary, Does.StartWith("hung"));
     }
 
     [Test]

@@ -39,6 +39,10 @@ internal sealed class AllFaultsEndToEndTests
         Assert.That(_out, Does.Contain("PASSED"));
     }
 
+    [TestCase("tinyagent", "baseline", "handled")]
+    [TestCase("naive-split", "baseline", "handled")]
+    [TestCase("naive-truncation", "baseline", "handled")]
+    [TestCase("naive-ghost", "baseline", "handled")]
     [TestCase("tinyagent", "split-packet", "handled")]
     [TestCase("tinyagent", "silent-truncation", "handled")]
     [TestCase("tinyagent", "ghost-stream", "handled")]
@@ -56,7 +60,7 @@ internal sealed class AllFaultsEndToEndTests
     public void Each_judge_catches_its_specimen_and_passes_tinyagent(string client, string bug, string verdict)
     {
         var b = _report.Clients.Single(c => c.Name == client).Bugs[bug];
-        Assert.That(b.Verdict, Is.EqualTo(verdict), b.Evidence);
+        Assert.That(b.Verdict.ToName(), Is.EqualTo(verdict), b.Evidence);
         Assert.That(b.RunsExercised, Is.GreaterThan(0));
         Assert.That(b.DecidingRuns, Is.Not.Empty);
     }
@@ -91,8 +95,8 @@ internal sealed class AllFaultsEndToEndTests
     {
         foreach (string recording in new[] { "text-short", "tool-use", "crlf-keepalive" })
         {
-            Assert.That(Run("naive-split", "split", recording).Findings["split-packet"].Verdict, Is.EqualTo("not-handled"), recording);
-            Assert.That(Run("tinyagent", "split", recording).Findings["split-packet"].Verdict, Is.EqualTo("handled"), recording);
+            Assert.That(Run("naive-split", "split", recording).Findings["split-packet"].Verdict, Is.EqualTo(Verdict.NotHandled), recording);
+            Assert.That(Run("tinyagent", "split", recording).Findings["split-packet"].Verdict, Is.EqualTo(Verdict.Handled), recording);
         }
     }
 
@@ -104,16 +108,16 @@ internal sealed class AllFaultsEndToEndTests
     public void TinyAgent_surfaces_each_broken_ending_as_its_own_error(string scenario, string errorType)
     {
         var run = Run("tinyagent", scenario, "text-short");
-        Assert.That(run.Outcome, Is.EqualTo("failed"));
+        Assert.That(run.Outcome, Is.EqualTo(ClientOutcome.Failed));
         Assert.That(run.Error, Does.StartWith(errorType + ":"));
     }
 
     [Test]
     public void The_naive_truncation_specimen_returns_a_cut_answer_as_complete()
     {
-        Assert.That(Run("naive-truncation", "error-event", "text-short").Outcome, Is.EqualTo("completed"));
-        Assert.That(Run("naive-truncation", "drop-clean", "text-short").Outcome, Is.EqualTo("completed"));
-        Assert.That(Run("naive-truncation", "max-tokens", "tool-use").Findings["silent-truncation"].Verdict, Is.EqualTo("not-handled"));
+        Assert.That(Run("naive-truncation", "error-event", "text-short").Outcome, Is.EqualTo(ClientOutcome.Completed));
+        Assert.That(Run("naive-truncation", "drop-clean", "text-short").Outcome, Is.EqualTo(ClientOutcome.Completed));
+        Assert.That(Run("naive-truncation", "max-tokens", "tool-use").Findings["silent-truncation"].Verdict, Is.EqualTo(Verdict.NotHandled));
     }
 
     [Test]
@@ -121,14 +125,14 @@ internal sealed class AllFaultsEndToEndTests
     {
         var run = Run("tinyagent", "stall-pings", "text-short");
         Assert.That(run.Timings.TotalMs, Is.LessThan(4000));
-        Assert.That(run.Findings["stall"].Verdict, Is.EqualTo("handled"), run.Findings["stall"].Evidence);
+        Assert.That(run.Findings["stall"].Verdict, Is.EqualTo(Verdict.Handled), run.Findings["stall"].Evidence);
     }
 
     [Test]
     public void Max_tokens_is_surfaced_as_the_stop_reason()
     {
         var run = Run("tinyagent", "max-tokens", "text-short");
-        Assert.That(run.Outcome, Is.EqualTo("completed"));
+        Assert.That(run.Outcome, Is.EqualTo(ClientOutcome.Completed));
         Assert.That(run.StopReason, Is.EqualTo("max_tokens"));
     }
 
@@ -136,7 +140,7 @@ internal sealed class AllFaultsEndToEndTests
     public void An_http_529_is_retried_by_tinyagent_and_fails_the_naive_loop()
     {
         var ours = Run("tinyagent", "http-error", "text-short");
-        Assert.That((ours.Outcome, ours.Requests), Is.EqualTo(("completed", 2)));
+        Assert.That((ours.Outcome, ours.Requests), Is.EqualTo((ClientOutcome.Completed, 2)));
         var naive = Run("naive-split", "http-error", "text-short");
         Assert.That((naive.Outcome, naive.Requests), Is.EqualTo(("failed", 1)));
     }
@@ -146,7 +150,7 @@ internal sealed class AllFaultsEndToEndTests
     {
         var run = Run("tinyagent", "garbage", "text-short");
         var recording = RecordingLoader.Load(_suite.Folder.File("text-short.sse"));
-        Assert.That(run.Outcome, Is.EqualTo("completed"));
+        Assert.That(run.Outcome, Is.EqualTo(ClientOutcome.Completed));
         Assert.That(run.TextLength, Is.EqualTo(recording.Expected.Text.Length));
     }
 
@@ -154,7 +158,7 @@ internal sealed class AllFaultsEndToEndTests
     public void Invalid_json_in_a_data_line_is_a_protocol_error_for_tinyagent()
     {
         var run = Run("tinyagent", "invalid-json", "text-short");
-        Assert.That(run.Outcome, Is.EqualTo("failed"));
+        Assert.That(run.Outcome, Is.EqualTo(ClientOutcome.Failed));
         Assert.That(run.Error, Does.StartWith("StreamProtocolException:"));
     }
 
@@ -163,9 +167,9 @@ internal sealed class AllFaultsEndToEndTests
     {
         var ours = Run("tinyagent", "give-up", "text-short");
         var ghost = Run("naive-ghost", "give-up", "text-short");
-        Assert.That(ours.Outcome, Is.EqualTo("gave-up"));
-        Assert.That(ours.Findings["ghost-stream"].Verdict, Is.EqualTo("handled"), ours.Findings["ghost-stream"].Evidence);
-        Assert.That(ghost.Findings["ghost-stream"].Verdict, Is.EqualTo("not-handled"), ghost.Findings["ghost-stream"].Evidence);
+        Assert.That(ours.Outcome, Is.EqualTo(ClientOutcome.GaveUp));
+        Assert.That(ours.Findings["ghost-stream"].Verdict, Is.EqualTo(Verdict.Handled), ours.Findings["ghost-stream"].Evidence);
+        Assert.That(ghost.Findings["ghost-stream"].Verdict, Is.EqualTo(Verdict.NotHandled), ghost.Findings["ghost-stream"].Evidence);
         Assert.That(ours.Chunks.Sent.Sum(), Is.LessThan(ghost.Chunks.Sent.Sum()), "the ghost's stream kept flowing after the give-up");
     }
 
