@@ -55,7 +55,7 @@ internal sealed class RunFactsTests
         var failed = Result(ClientOutcome.Failed, text: "Hello", stopReason: null) with { Error = new ClientError("overloaded_error", "Overloaded\nsecond line"), ExitCode = 3 };
         string text = RunFacts.Describe(failed);
 
-        Assert.That(text, Is.EqualTo("failed, 5 chars of text, stop_reason null, error overloaded_error: \"Overloaded\\nsecond line\", exit code 3"));
+        Assert.That(text, Is.EqualTo("failed, 5 chars of text, stop_reason none, error overloaded_error: \"Overloaded\\nsecond line\", exit code 3"));
         Assert.That(RunFacts.Describe(failed with { StopReason = null, Error = null, ExitCode = null }), Is.EqualTo("failed, 5 chars of text, stop_reason none, no error"));
         Assert.That(RunFacts.Excerpt("abcdef", 2, 3), Is.EqualTo("\"cde\"..."));
         Assert.That(RunFacts.Excerpt("abc", 3), Is.EqualTo("(end)"));

@@ -16,7 +16,7 @@ internal sealed class SilentTruncationJudgeTests
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
         Assert.That(finding.Evidence, Does.Contain("injected error event (overloaded_error)"));
-        Assert.That(finding.Evidence, Does.Contain("completed, 18 chars of text, stop_reason null, no error"));
+        Assert.That(finding.Evidence, Does.Contain("completed, 18 chars of text, stop_reason none, no error"));
     }
 
     [Test]

@@ -142,7 +142,7 @@ internal sealed class AllFaultsEndToEndTests
         var ours = Run("tinyagent", "http-error", "text-short");
         Assert.That((ours.Outcome, ours.Requests), Is.EqualTo((ClientOutcome.Completed, 2)));
         var naive = Run("naive-split", "http-error", "text-short");
-        Assert.That((naive.Outcome, naive.Requests), Is.EqualTo(("failed", 1)));
+        Assert.That((naive.Outcome, naive.Requests), Is.EqualTo((ClientOutcome.Failed, 1)));
     }
 
     [Test]
