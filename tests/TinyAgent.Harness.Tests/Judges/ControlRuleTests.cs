@@ -106,4 +106,19 @@ internal sealed class ControlRuleTests
         Assert.That(verdict.DecidingRuns, Is.EqualTo(new[] { "b" }));
         Assert.That(Verdict.NotReproduced.ToName(), Is.EqualTo("not-reproduced"));
     }
+
+    [Test]
+    public void AnswerComparison_compares_blocks_tool_json_and_stop_reason_with_the_control()
+    {
+        var control = Result() with
+        {
+            BlockTexts = new Dictionary<int, string> { [0] = FullText },
+            ToolInputs = new Dictionary<int, string> { [1] = """{"city": "Paris", "n": 1}""" },
+        };
+        var reordered = control with { ToolInputs = new Dictionary<int, string> { [1] = """{ "n": 1, "city": "Paris" }""" } };
+
+        Assert.That(AnswerComparison.AgainstControl(control, reordered), Is.Null);
+        Assert.That(AnswerComparison.AgainstControl(control, control with { BlockTexts = new Dictionary<int, string> { [0] = "Hello" } }), Does.StartWith("text of block 0 differs at char 5"));
+        Assert.That(AnswerComparison.AgainstControl(control, control with { StopReason = "max_tokens" }), Is.EqualTo("stop_reason max_tokens, its control reported end_turn"));
+    }
 }
