@@ -42,5 +42,26 @@ internal sealed record PlanFacts
 
     /// <summary>Bytes removed by a lossy fault (0 for lossless plans).</summary>
     public int BytesDropped { get; init; }
+
+    /// <summary>
+    /// Lossless variations a real endpoint or gateway produces, by name (<c>bom</c>, <c>line-endings-cr</c>,
+    /// <c>line-endings-mixed</c>, <c>done-marker</c>, <c>unknown-types</c>, ...): the client's answer must not change.
+    /// </summary>
+    public IReadOnlyList<string> WireVariants { get; init; } = [];
+
+    /// <summary>Content stops this long while keepalives keep arriving, then the stream resumes and completes.</summary>
+    public TimeSpan? Pause { get; init; }
+
+    /// <summary>After <c>message_stop</c> the connection stays open (this long at most) instead of ending the body.</summary>
+    public TimeSpan? SlowClose { get; init; }
+
+    /// <summary>The <c>max_tokens</c> ending falls inside a tool_use input: partial JSON, no <c>content_block_stop</c>.</summary>
+    public bool ToolCut { get; init; }
+
+    /// <summary>For an HTTP error attempt: the wait the server asked for (retry-after-ms, retry-after seconds or date).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>For an HTTP error attempt: the <c>x-should-retry</c> header's value, when sent.</summary>
+    public bool? ShouldRetry { get; init; }
 }
 
