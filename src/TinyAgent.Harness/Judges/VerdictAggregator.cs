@@ -13,7 +13,7 @@ internal static class VerdictAggregator
 {
     /// <summary>The judges, one per concern in <see cref="Bugs.All"/>, in that order.</summary>
     public static IReadOnlyList<IJudge> AllJudges { get; } =
-        [new BaselineJudge(), new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
+        [new BaselineJudge(), new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge(), new RetryJudge(), new WireVariantsJudge()];
 
     /// <summary>
     /// Every judge's finding on one run, as the suite and the library both report it. A run whose request never

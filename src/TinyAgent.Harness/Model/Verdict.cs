@@ -12,7 +12,13 @@ internal static class Bugs
     public const string GhostStream = "ghost-stream";
     public const string Stall = "stall";
 
-    public static IReadOnlyList<string> All { get; } = [Baseline, SplitPacket, SilentTruncation, GhostStream, Stall];
+    /// <summary>Retries an error status before the stream as the server asks, and delivers the answer.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>Lossless variations real endpoints and gateways produce give the control answer.</summary>
+    public const string WireVariants = "wire-variants";
+
+    public static IReadOnlyList<string> All { get; } = [Baseline, SplitPacket, SilentTruncation, GhostStream, Stall, Retry, WireVariants];
 }
 
 internal enum Verdict

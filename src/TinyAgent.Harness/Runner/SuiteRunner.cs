@@ -64,13 +64,27 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         int total,
         ConcurrentDictionary<(string, string), ControlRun> controls,
         ConcurrentDictionary<int, RunReport> results,
-        CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            phase,
-            new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
-            async (spec, ct) =>
+        CancellationToken cancellationToken)
+    {
+        // Bound (planned) up front and started longest first, so the slow runs (stalls, pauses, latency) overlap the
+        // many quick ones instead of trailing at the end.
+        var bound = phase
+            .Select(spec =>
             {
-                var (report, observation, findings) = await RunOneAsync(pipeline, spec, controls, spec.Key, ct).ConfigureAwait(false);
+                var request = spec.ToRequest(controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name)));
+                return (Spec: spec, Request: request, Bound: pipeline.Bind(request));
+            })
+            .OrderByDescending(b => b.Bound.ExpectedDuration)
+            .ToList();
+        return Parallel.ForEachAsync(
+            bound,
+            new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
+            async (b, ct) =>
+            {
+                var spec = b.Spec;
+                var observation = await pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct).ConfigureAwait(false);
+                var findings = RunPipeline.Judge(observation);
+                var report = ToReport(spec, observation, findings);
                 if (ct.IsCancellationRequested)
                 {
                     return; // cut short by the interrupt: its outcome says nothing about the client
@@ -85,6 +99,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 results[spec.Position] = report;
                 Progress(Interlocked.Increment(ref _done), total, report);
             });
+    }
 
     private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(
         RunPipeline pipeline, RunSpec spec, ConcurrentDictionary<(string, string), ControlRun> controls, string key, CancellationToken ct)
