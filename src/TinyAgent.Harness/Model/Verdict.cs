@@ -26,9 +26,6 @@ internal enum Verdict
     NotExercised,
     Handled,
     NotHandled,
-
-    /// <summary>A not-handled that rested on time and did not happen again when its run was repeated alone.</summary>
-    NotReproduced,
 }
 
 /// <summary>A judge's finding on one run: whether the run exercised the bug, and if so whether the client handled it.</summary>

@@ -15,8 +15,8 @@ namespace TinyAgent.Harness.Runner;
 /// </summary>
 internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, ClientFactory clients, TextWriter progress, bool interactive)
 {
-    /// <summary>How many timing failures of one client's concern are re-run alone before the rest count as not reproduced.</summary>
-    private const int ConfirmationsPerConcern = 3;
+    /// <summary>How many timing failures of one client's concern are re-run alone before the rest are left unjudged.</summary>
+    private const int ConfirmationsPerConcern = 5;
 
     private int _done;
 
@@ -113,7 +113,8 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// <summary>
     /// A not-handled that rests on time decides a verdict only once it happened again alone. Per client and concern
     /// whose every not-handled run rests on time, those runs are re-run one at a time, nothing else in flight, until one
-    /// reproduces (confirmed; the others say unconfirmed); runs that do not reproduce become not-reproduced.
+    /// reproduces: that run is confirmed and decides; the rest say unconfirmed. A run that does not reproduce alone
+    /// takes the verdict of its run alone and says "not reproduced alone (1 of 2 attempts)": load never flips a verdict.
     /// </summary>
     private async Task ConfirmAsync(
         RunPipeline pipeline,
@@ -123,7 +124,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         CancellationToken ct)
     {
         var specs = runs.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var reruns = new Dictionary<(string Run, string Bug), (bool Reproduced, string Attempt)>();
+        var alone = new Dictionary<string, IReadOnlyList<RunFinding>>(StringComparer.Ordinal);
         foreach (var client in runs.Select(r => r.Client.Name).Distinct(StringComparer.Ordinal))
         {
             foreach (string bug in Bugs.All)
@@ -140,50 +141,49 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 bool confirmed = false;
                 for (int i = 0; i < failing.Count; i++)
                 {
-                    var report = failing[i];
-                    var spec = specs[report.Id];
-                    string original = $"{Verdict.NotHandled.ToName()}: {report.Findings[bug].Evidence}";
+                    var spec = specs[failing[i].Id];
+                    var report = results[spec.Position];
+                    var finding = report.Findings[bug];
+                    string original = $"{Verdict.NotHandled.ToName()}: {finding.Evidence}";
                     if (confirmed)
                     {
-                        Update(results, spec, report, bug, ConfirmationStatus.Unconfirmed, [original], Verdict.NotHandled, null);
+                        Update(results, report, bug, finding, new ConfirmationReport(ConfirmationStatus.Unconfirmed, [original]));
                         continue;
                     }
 
                     if (i >= ConfirmationsPerConcern)
                     {
-                        Update(results, spec, report, bug, ConfirmationStatus.NotReproduced, [original], Verdict.NotReproduced,
-                            $"not re-run: the first {ConfirmationsPerConcern} failures of this concern did not reproduce alone");
+                        Update(results, report, bug, finding with
+                        {
+                            Verdict = Verdict.NotExercised,
+                            Evidence = $"not re-run: the first {ConfirmationsPerConcern} timing failures of this concern did not reproduce alone: {finding.Evidence}",
+                            NotReproduced = true,
+                        }, new ConfirmationReport(ConfirmationStatus.NotReproduced, [original]));
                         continue;
                     }
 
-                    if (!reruns.TryGetValue((report.Id, bug), out var rerun))
+                    if (!alone.TryGetValue(report.Id, out var again))
                     {
-                        string key = $"{spec.Key}-alone{reruns.Count + 1}";
-                        var (_, _, findings) = await RunOneAsync(pipeline, spec, controls, key, ct).ConfigureAwait(false);
-                        var again = findings.First(f => f.Bug == bug);
-                        rerun = (again.Verdict == Verdict.NotHandled, $"{again.Verdict.ToName()} (alone): {again.Evidence}");
-                        reruns[(report.Id, bug)] = rerun;
+                        (_, _, again) = await RunOneAsync(pipeline, spec, controls, $"{spec.Key}-alone", ct).ConfigureAwait(false);
+                        alone[report.Id] = again;
                     }
 
-                    confirmed = rerun.Reproduced;
-                    Update(results, spec, results[spec.Position], bug,
-                        confirmed ? ConfirmationStatus.Confirmed : ConfirmationStatus.NotReproduced,
-                        [original, rerun.Attempt],
-                        confirmed ? Verdict.NotHandled : Verdict.NotReproduced,
-                        confirmed ? "confirmed alone (2 of 2 attempts)" : "not reproduced alone (1 of 2 attempts)");
+                    var rerun = again.First(f => f.Bug == bug);
+                    string attempt = $"{rerun.Verdict.ToName()} (alone): {rerun.Evidence}";
+                    confirmed = rerun.Verdict == Verdict.NotHandled;
+                    Update(results, report, bug, confirmed
+                        ? finding with { Evidence = $"confirmed alone (2 of 2 attempts): {finding.Evidence}" }
+                        : finding with { Verdict = rerun.Verdict, Evidence = $"not reproduced alone (1 of 2 attempts failed): alone, {rerun.Evidence}; with the suite, {finding.Evidence}", Timing = null, NotReproduced = true },
+                        new ConfirmationReport(confirmed ? ConfirmationStatus.Confirmed : ConfirmationStatus.NotReproduced, [original, attempt]));
                 }
             }
         }
     }
 
-    private static void Update(ConcurrentDictionary<int, RunReport> results, RunSpec spec, RunReport report, string bug, ConfirmationStatus status, IReadOnlyList<string> attempts, Verdict verdict, string? note)
+    private static void Update(ConcurrentDictionary<int, RunReport> results, RunReport report, string bug, FindingReport finding, ConfirmationReport confirmation)
     {
-        var finding = report.Findings[bug];
-        var findings = new Dictionary<string, FindingReport>(report.Findings, StringComparer.Ordinal)
-        {
-            [bug] = finding with { Verdict = verdict, Evidence = note is null ? finding.Evidence : $"{note}: {finding.Evidence}" },
-        };
-        results[spec.Position] = report with { Findings = findings, Confirmation = new ConfirmationReport(status, attempts) };
+        var findings = new Dictionary<string, FindingReport>(report.Findings, StringComparer.Ordinal) { [bug] = finding };
+        results[results.First(kv => kv.Value.Id == report.Id).Key] = report with { Findings = findings, Confirmation = confirmation };
     }
 
     private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyList<RunFinding> findings)
