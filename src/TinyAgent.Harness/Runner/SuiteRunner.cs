@@ -18,7 +18,11 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// <summary>How many timing failures of one client's concern are re-run alone before the rest are left unjudged.</summary>
     private const int ConfirmationsPerConcern = 5;
 
+    private readonly List<string> _phases = [];
     private int _done;
+
+    /// <summary>What each phase cost, e.g. "controls 64 runs 1.9 s, faults 796 runs 6.1 s, confirmations 1 re-run 0.9 s".</summary>
+    public string Phases => string.Join(", ", _phases);
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
     {
@@ -37,14 +41,15 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         _done = 0;
         try
         {
-            await RunPhaseAsync(pipeline, [.. runs.Where(r => r.IsControl)], runs.Count, controls, results, cancellationToken).ConfigureAwait(false);
-            await RunPhaseAsync(pipeline, [.. runs.Where(r => !r.IsControl)], runs.Count, controls, results, cancellationToken).ConfigureAwait(false);
+            _phases.Clear();
+            await Timed("controls", "runs", () => RunPhaseAsync(pipeline, [.. runs.Where(r => r.IsControl)], runs.Count, controls, results, cancellationToken)).ConfigureAwait(false);
+            await Timed("faults", "runs", () => RunPhaseAsync(pipeline, [.. runs.Where(r => !r.IsControl)], runs.Count, controls, results, cancellationToken)).ConfigureAwait(false);
             if (interactive)
             {
                 progress.WriteLine();
             }
 
-            await ConfirmAsync(pipeline, runs, controls, results, cancellationToken).ConfigureAwait(false);
+            await Timed("confirmations", "re-runs alone", () => ConfirmAsync(pipeline, runs, controls, results, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -58,7 +63,14 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
     }
 
-    private Task RunPhaseAsync(
+    private async Task Timed(string phase, string unit, Func<Task<int>> run)
+    {
+        long started = time.GetTimestamp();
+        int count = await run().ConfigureAwait(false);
+        _phases.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{phase} {count} {unit} {time.GetElapsedTime(started).TotalSeconds:0.0} s"));
+    }
+
+    private async Task<int> RunPhaseAsync(
         RunPipeline pipeline,
         IReadOnlyList<RunSpec> phase,
         int total,
@@ -76,7 +88,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             })
             .OrderByDescending(b => b.Bound.ExpectedDuration)
             .ToList();
-        return Parallel.ForEachAsync(
+        await Parallel.ForEachAsync(
             bound,
             new ParallelOptions { MaxDegreeOfParallelism = config.Parallelism, CancellationToken = cancellationToken },
             async (b, ct) =>
@@ -98,7 +110,8 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
 
                 results[spec.Position] = report;
                 Progress(Interlocked.Increment(ref _done), total, report);
-            });
+            }).ConfigureAwait(false);
+        return bound.Count;
     }
 
     private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(
@@ -116,7 +129,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// reproduces: that run is confirmed and decides; the rest say unconfirmed. A run that does not reproduce alone
     /// takes the verdict of its run alone and says "not reproduced alone (1 of 2 attempts)": load never flips a verdict.
     /// </summary>
-    private async Task ConfirmAsync(
+    private async Task<int> ConfirmAsync(
         RunPipeline pipeline,
         IReadOnlyList<RunSpec> runs,
         ConcurrentDictionary<(string, string), ControlRun> controls,
@@ -178,6 +191,8 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 }
             }
         }
+
+        return alone.Count;
     }
 
     private static void Update(ConcurrentDictionary<int, RunReport> results, RunReport report, string bug, FindingReport finding, ConfirmationReport confirmation)
