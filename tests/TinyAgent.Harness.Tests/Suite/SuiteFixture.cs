@@ -41,7 +41,7 @@ internal sealed class SuiteFixture : IDisposable
           "seed": 7,
           "recordings": ["text-short.sse", "tool-use.sse", "crlf-keepalive.sse", "realistic-timing.sse"],
           "parallelism": 16,
-          "timeouts": { "firstByteMs": 3000, "idleMs": 400, "totalMs": 15000, "deadlineMs": 4000, "stallToleranceMs": 1500, "ghostBoundMs": 500 },
+          "timeouts": { "firstByteMs": 3000, "idleMs": 400, "totalMs": 3000, "deadlineMs": 4000, "stallToleranceMs": 1500, "ghostBoundMs": 500 },
           "consumers": { "give-up": { "giveUpAfterDeltas": 2 } },
           "scenarios": [
             { "name": "per-frame", "faults": [{ "kind": "per-frame" }] },
