@@ -42,6 +42,9 @@ internal sealed class PlanBuilder
 
     public List<KeyValuePair<string, string>> Headers { get; }
 
+    /// <summary>Headers the server dates when it sends the reply (plans never read the clock).</summary>
+    public List<TimedHeader> TimedHeaders { get; } = [];
+
     /// <summary>Offsets (0 &lt; cut &lt; Body.Length) where a new chunk starts.</summary>
     public SortedSet<int> Cuts { get; } = [];
 
@@ -70,6 +73,42 @@ internal sealed class PlanBuilder
 
         _body = body;
         _layout = null;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="prefix"/> before the body at any stage: cuts, separate cuts and waits move with the bytes
+    /// they belong to (the wait before the first byte stays first), so it composes with chunking and splits.
+    /// </summary>
+    public void Prepend(ReadOnlySpan<byte> prefix)
+    {
+        int n = prefix.Length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        _body = [.. prefix, .. _body];
+        _layout = null;
+        int[] cuts = [.. Cuts];
+        int[] separate = [.. SeparateCuts];
+        var delays = Delays.ToList();
+        Cuts.Clear();
+        SeparateCuts.Clear();
+        Delays.Clear();
+        foreach (int cut in cuts)
+        {
+            Cuts.Add(cut + n);
+        }
+
+        foreach (int cut in separate)
+        {
+            SeparateCuts.Add(cut + n);
+        }
+
+        foreach (var (offset, delay) in delays)
+        {
+            Delays[offset == 0 ? 0 : offset + n] = delay;
+        }
     }
 
     /// <summary>Gives each fault its own stream of random numbers so adding a fault does not reshuffle the others.</summary>
@@ -132,6 +171,7 @@ internal sealed class PlanBuilder
         var facts = Facts with { CutsInsideFrames = insideFrames };
         return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, facts, expected, descriptions, _seed)
         {
+            TimedHeaders = [.. TimedHeaders],
             FrameEnds = [.. Layout.FrameEnds],
             Summary = new PlanSummary
             {
