@@ -30,7 +30,7 @@ internal sealed class BomFault(BomOptions options) : IFault
             return; // a second BOM would be a U+FEFF inside the first field name, not a BOM
         }
 
-        plan.Prepend(Bom);
+        plan.Insert(0, Bom);
         if (options.Split)
         {
             plan.AddCut(2, separate: true);

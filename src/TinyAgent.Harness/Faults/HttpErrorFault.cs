@@ -31,8 +31,11 @@ internal sealed record HttpErrorOptions : IFaultOptions
     /// </summary>
     public int? RetryAfterDate { get; init; }
 
-    /// <summary>Add <c>anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}</c>, resets in RFC 3339. Default false.</summary>
-    public bool RateLimitHeaders { get; init; }
+    /// <summary>
+    /// Add <c>anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}</c>, resets in RFC 3339.
+    /// Default none (no such headers; nullable so existing descriptions stay as they were).
+    /// </summary>
+    public bool? RateLimitHeaders { get; init; }
 
     public IEnumerable<string> Validate()
     {
@@ -126,7 +129,7 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
             : options.RetryAfterSeconds is int s ? TimeSpan.FromSeconds(s)
             : options.RetryAfterDate is int d ? TimeSpan.FromSeconds(d)
             : null;
-        if (options.RateLimitHeaders)
+        if (options.RateLimitHeaders == true)
         {
             AddRateLimitHeaders(plan, retryAfter);
         }

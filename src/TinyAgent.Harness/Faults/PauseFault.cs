@@ -66,7 +66,8 @@ internal sealed class PauseFault(PauseOptions options) : IFault
             ping.CopyTo(inserted, i * ping.Length);
         }
 
-        plan.ReplaceBody(SseEdit.Splice(body, at, inserted, resumeAt: at));
+        // Inserted, not replaced: a pause planned earlier keeps its cuts and waits.
+        plan.Insert(at, inserted);
         var every = TimeSpan.FromMilliseconds(options.EveryMs);
         for (int i = 0; i < pings; i++)
         {
@@ -77,6 +78,7 @@ internal sealed class PauseFault(PauseOptions options) : IFault
         int resume = at + inserted.Length;
         plan.AddCut(resume);
         plan.AddDelay(resume, TimeSpan.FromMilliseconds(options.Ms) - (pings * every));
-        plan.Facts = plan.Facts with { Pause = TimeSpan.FromMilliseconds(options.Ms) };
+        var pause = TimeSpan.FromMilliseconds(options.Ms);
+        plan.Facts = plan.Facts with { Pause = plan.Facts.Pause is { } earlier && earlier > pause ? earlier : pause }; // the longest pause
     }
 }

@@ -76,38 +76,32 @@ internal sealed class PlanBuilder
     }
 
     /// <summary>
-    /// Puts <paramref name="prefix"/> before the body at any stage: cuts, separate cuts and waits move with the bytes
-    /// they belong to (the wait before the first byte stays first), so it composes with chunking and splits.
+    /// Inserts <paramref name="bytes"/> at <paramref name="at"/> at any stage: cuts, separate cuts and waits at or after
+    /// it move with the bytes they belong to (the wait before the first byte stays first), so insertions compose with
+    /// chunking, splits and each other. The inserted bytes join the chunk before them unless the caller cuts them.
     /// </summary>
-    public void Prepend(ReadOnlySpan<byte> prefix)
+    public void Insert(int at, ReadOnlySpan<byte> bytes)
     {
-        int n = prefix.Length;
+        int n = bytes.Length;
         if (n == 0)
         {
             return;
         }
 
-        _body = [.. prefix, .. _body];
+        _body = [.. _body.AsSpan(0, at), .. bytes, .. _body.AsSpan(at)];
         _layout = null;
-        int[] cuts = [.. Cuts];
-        int[] separate = [.. SeparateCuts];
-        var delays = Delays.ToList();
+        int Move(int offset) => offset >= at && offset > 0 ? offset + n : offset;
+        int[] cuts = [.. Cuts.Select(Move)];
+        int[] separate = [.. SeparateCuts.Select(Move)];
+        var delays = Delays.Select(d => (Offset: Move(d.Key), d.Value)).ToList();
         Cuts.Clear();
         SeparateCuts.Clear();
         Delays.Clear();
-        foreach (int cut in cuts)
-        {
-            Cuts.Add(cut + n);
-        }
-
-        foreach (int cut in separate)
-        {
-            SeparateCuts.Add(cut + n);
-        }
-
+        Cuts.UnionWith(cuts);
+        SeparateCuts.UnionWith(separate);
         foreach (var (offset, delay) in delays)
         {
-            Delays[offset == 0 ? 0 : offset + n] = delay;
+            Delays[offset] = delay;
         }
     }
 
