@@ -378,8 +378,130 @@ def many_blocks():
     s.write()
 
 
+def citations():
+    s = Stream("citations", 1717, input_tokens=2140)
+    s.start()
+    s.block_start(0, {"type": "text", "text": ""})
+    for p in tokens("According to the handbook, the service level objective for the public API is 99.9 percent monthly availability, measured at the load balancer.", s.rng):
+        s.delta(0, {"type": "text_delta", "text": p})
+    s.delta(0, {"type": "citations_delta", "citation": {
+        "type": "char_location", "cited_text": "The public API targets 99.9% monthly availability, measured at the load balancer.",
+        "document_index": 0, "document_title": "Operations handbook", "start_char_index": 1204, "end_char_index": 1286}})
+    s.output_tokens -= 1  # a citation is not a generated token
+    s.block_stop(0)
+    s.block_start(1, {"type": "text", "text": ""})
+    for p in tokens(" Planned maintenance windows are excluded from that figure, as the handbook also notes in its appendix on incident reviews.", s.rng):
+        s.delta(1, {"type": "text_delta", "text": p})
+    s.delta(1, {"type": "citations_delta", "citation": {
+        "type": "char_location", "cited_text": "Planned maintenance is excluded from availability figures.",
+        "document_index": 0, "document_title": "Operations handbook", "start_char_index": 5310, "end_char_index": 5368}})
+    s.output_tokens -= 1
+    s.block_stop(1)
+    s.end()
+    s.write()
+
+
+def server_tool():
+    s = Stream("server-tool", 1818, input_tokens=2310)
+    s.start()
+    s.text_block(0, tokens("I'll search the web for the latest release notes of the .NET runtime to answer that.", s.rng))
+    sid = ident(s.rng, "srvtoolu_01")
+    s.block_start(1, {"type": "server_tool_use", "id": sid, "name": "web_search", "input": {}})
+    for p in ["", "{\"query\": \"", ".NET 10 rel", "ease notes r", "untime\"}"]:
+        s.delta(1, {"type": "input_json_delta", "partial_json": p})
+    s.block_stop(1)
+    # Server tool results arrive whole in content_block_start, with no deltas.
+    s.block_start(2, {"type": "web_search_tool_result", "tool_use_id": sid, "content": [
+        {"type": "web_search_result", "title": ".NET 10 release notes", "url": "https://example.com/dotnet/10/release-notes",
+         "encrypted_content": "Eq" + "".join(s.rng.choice(B62) for _ in range(120)), "page_age": "November 11, 2025"},
+        {"type": "web_search_result", "title": "What's new in the .NET 10 runtime", "url": "https://example.com/dotnet/10/runtime",
+         "encrypted_content": "Eq" + "".join(s.rng.choice(B62) for _ in range(120)), "page_age": None}]})
+    s.block_stop(2)
+    s.block_start(3, {"type": "text", "text": ""})
+    for p in tokens("The release notes list faster startup, smaller container images and new SSE parsing APIs in the runtime libraries.", s.rng):
+        s.delta(3, {"type": "text_delta", "text": p})
+    s.delta(3, {"type": "citations_delta", "citation": {
+        "type": "web_search_result_location", "cited_text": "faster startup, smaller container images",
+        "encrypted_index": "Eo" + "".join(s.rng.choice(B62) for _ in range(40)), "title": ".NET 10 release notes",
+        "url": "https://example.com/dotnet/10/release-notes"}})
+    s.output_tokens -= 1
+    s.block_stop(3)
+    s.frame("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                              "usage": {"output_tokens": s.output_tokens, "server_tool_use": {"web_search_requests": 1}}})
+    s.frame("message_stop", {"type": "message_stop"})
+    s.write()
+
+
+def refusal_details():
+    s = Stream("refusal-details", 1919, input_tokens=61)
+    s.start()
+    s.text_block(0, tokens("I understand you are curious about how this pathogen spreads, but I can't give step-by-step guidance on", s.rng))
+    s.end("refusal", extra_delta={"stop_details": {"type": "refusal", "category": "bio",
+                                                   "explanation": "The request asks for details that could enable serious harm."}})
+    s.write()
+
+
+def pause_turn():
+    s = Stream("pause-turn", 2020, input_tokens=1880)
+    s.start()
+    s.text_block(0, tokens("I have started a long-running search across several sources and will continue where I left off in the next turn.", s.rng))
+    s.end("pause_turn")
+    s.write()
+
+
+def context_window():
+    s = Stream("context-window", 2121, input_tokens=199200)
+    s.start()
+    s.text_block(0, tokens("Summary of the remaining chapters: chapter twelve returns to the harbour town, where the two brothers finally", s.rng))
+    s.end("model_context_window_exceeded")
+    s.write()
+
+
+def thinking_omitted():
+    # thinking.display "omitted": the block opens, one signature_delta, no thinking_delta (WIRE.md "More facts").
+    s = Stream("thinking-omitted", 2222, input_tokens=88)
+    s.start()
+    s.block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
+    s.delta(0, {"type": "signature_delta", "signature": "Eq" + "".join(s.rng.choice(B62 + "+/") for _ in range(280)) + "=="})
+    s.block_stop(0)
+    s.text_block(1, tokens("The answer is 42: I checked the sum twice, once forwards and once backwards, and both ways agree 👍.", s.rng))
+    s.end()
+    s.write()
+
+
+def long_thinking_pings():
+    # A thinking phase carried by pings only; the timeline keeps the real spacing (15-30 s between pings).
+    s = Stream("long-thinking-pings", 2323, input_tokens=140)
+    s.start()
+    s.block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
+    for _ in range(4):
+        s.ping()
+    s.delta(0, {"type": "signature_delta", "signature": "Eq" + "".join(s.rng.choice(B62 + "+/") for _ in range(280)) + "=="})
+    s.block_stop(0)
+    s.text_block(1, tokens("After a long think: the schedule works if the Tuesday meeting moves to Thursday morning and the review starts an hour later.", s.rng))
+    s.end()
+    rng = s.rng
+    t = rng.uniform(280, 380)
+    timeline, offset, pings_seen = [], 0, 0
+    for i, (f, kind) in enumerate(s.frames):
+        if i > 0:
+            if f.startswith(b"event: ping"):
+                t += rng.uniform(15000, 30000)
+                pings_seen += 1
+            elif pings_seen and kind == "token" and timeline and b"signature_delta" in f:
+                t += rng.uniform(2000, 9000)  # the signature arrives when thinking ends
+            elif kind == "token":
+                t += rng.uniform(10, 60)
+            else:
+                t += rng.uniform(0.2, 3.0)
+        timeline.append({"offset": offset, "atMs": round(t, 1)})
+        offset += len(f)
+    s.write(timeline)
+
+
 if __name__ == "__main__":
     for f in [text_short, text_long_cjk, tool_use, thinking, redacted_thinking, max_tokens, stop_sequence, refusal,
               pings, padded_json, crlf_keepalive, unknown_types, error_midstream, realistic_timing, many_blocks,
-              error_first]:
+              error_first, citations, server_tool, refusal_details, pause_turn, context_window, thinking_omitted,
+              long_thinking_pings]:
         f()

@@ -55,7 +55,7 @@ internal sealed record ChunkReport(string Source, string Mode, int Status, strin
             chunks.Add((chunk.Data.Length, at));
         }
 
-        string ending = plan.Stall is not null ? "stall" : plan.End switch { StreamEnd.Reset => "reset", StreamEnd.CleanClose => "clean-close", _ => "complete" };
+        string ending = plan.Stall is { CompletesAfterHold: true } ? "slow-close" : plan.Stall is not null ? "stall" : plan.End switch { StreamEnd.Reset => "reset", StreamEnd.CleanClose => "clean-close", _ => "complete" };
         return Of(source, "planned", plan.Status, ending, plan.FaultDescriptions, chunks);
     }
 

@@ -107,6 +107,12 @@ internal sealed class GarbageFault(GarbageOptions options) : IFault
         }
 
         plan.ReplaceBody(body);
-        plan.Facts = plan.Facts with { Garbage = true };
+
+        // Unknown types are a lossless variation a correct client ignores, not garbage; invalid JSON is garbage.
+        plan.Facts = plan.Facts with
+        {
+            Garbage = plan.Facts.Garbage || options.Modes.Contains("invalid-json"),
+            WireVariants = options.Modes.Contains("unknown-types") ? [.. plan.Facts.WireVariants, "unknown-types"] : plan.Facts.WireVariants,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Faults;
@@ -21,6 +22,21 @@ internal sealed record HttpErrorOptions : IFaultOptions
     /// <summary>The error's <c>message</c>. Default: one fitting the status.</summary>
     public string? Message { get; init; }
 
+    /// <summary>Milliseconds for <c>retry-after-ms</c> alone (the header the SDKs read first). Default: no such header. Not with <see cref="RetryAfterSeconds"/>.</summary>
+    public int? RetryAfterMs { get; init; }
+
+    /// <summary>
+    /// Send <c>retry-after</c> as an HTTP date this many seconds after the reply is sent. The server writes the date when it
+    /// answers (plans never read the clock), rounded up to the second. Default: no such header. Not with <see cref="RetryAfterSeconds"/>.
+    /// </summary>
+    public int? RetryAfterDate { get; init; }
+
+    /// <summary>
+    /// Add <c>anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}</c>, resets in RFC 3339.
+    /// Default none (no such headers; nullable so existing descriptions stay as they were).
+    /// </summary>
+    public bool? RateLimitHeaders { get; init; }
+
     public IEnumerable<string> Validate()
     {
         if (Status is < 400 or > 599)
@@ -36,6 +52,26 @@ internal sealed record HttpErrorOptions : IFaultOptions
         if (RetryAfterSeconds < 0)
         {
             yield return "retryAfterSeconds: must not be negative";
+        }
+
+        if (RetryAfterMs < 0)
+        {
+            yield return "retryAfterMs: must not be negative";
+        }
+
+        if (RetryAfterDate < 0)
+        {
+            yield return "retryAfterDate: must not be negative";
+        }
+
+        if (RetryAfterSeconds is not null && RetryAfterMs is not null)
+        {
+            yield return "retryAfterMs: give retryAfterSeconds (which sends both headers) or retryAfterMs, not both";
+        }
+
+        if (RetryAfterSeconds is not null && RetryAfterDate is not null)
+        {
+            yield return "retryAfterDate: give retryAfterSeconds or retryAfterDate (both are retry-after), not both";
         }
     }
 }
@@ -73,11 +109,50 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
             plan.Headers.Add(new("retry-after-ms", (seconds * 1000L).ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (options.RetryAfterMs is int ms)
+        {
+            plan.Headers.Add(new("retry-after-ms", ms.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (options.RetryAfterDate is int dateSeconds)
+        {
+            plan.TimedHeaders.Add(new("retry-after", TimeSpan.FromSeconds(dateSeconds), TimedHeaderFormat.HttpDate));
+        }
+
         if (options.ShouldRetry is bool retry)
         {
             plan.Headers.Add(new("x-should-retry", retry ? "true" : "false"));
         }
 
-        plan.Facts = plan.Facts with { HttpErrorStatus = options.Status };
+        // The wait a client should take: the SDKs read retry-after-ms first, then retry-after (seconds or a date).
+        TimeSpan? retryAfter = options.RetryAfterMs is int first ? TimeSpan.FromMilliseconds(first)
+            : options.RetryAfterSeconds is int s ? TimeSpan.FromSeconds(s)
+            : options.RetryAfterDate is int d ? TimeSpan.FromSeconds(d)
+            : null;
+        if (options.RateLimitHeaders == true)
+        {
+            AddRateLimitHeaders(plan, retryAfter);
+        }
+
+        plan.Facts = plan.Facts with { HttpErrorStatus = options.Status, RetryAfter = retryAfter, ShouldRetry = options.ShouldRetry };
+    }
+
+    /// <summary>The API's rate-limit headers: on a 429 the request bucket is empty and resets when the retry is due.</summary>
+    private void AddRateLimitHeaders(PlanBuilder plan, TimeSpan? retryAfter)
+    {
+        var reset = retryAfter is { } wait && wait >= TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1);
+        bool limited = options.Status == 429;
+        foreach (var (bucket, limit, remaining) in new[]
+        {
+            ("requests", 50, limited ? 0 : 49),
+            ("tokens", 80000, limited ? 0 : 79000),
+            ("input-tokens", 40000, limited ? 0 : 39500),
+            ("output-tokens", 16000, limited ? 0 : 15500),
+        })
+        {
+            plan.Headers.Add(new($"anthropic-ratelimit-{bucket}-limit", limit.ToString(CultureInfo.InvariantCulture)));
+            plan.Headers.Add(new($"anthropic-ratelimit-{bucket}-remaining", remaining.ToString(CultureInfo.InvariantCulture)));
+            plan.TimedHeaders.Add(new($"anthropic-ratelimit-{bucket}-reset", reset, TimedHeaderFormat.Rfc3339));
+        }
     }
 }

@@ -12,14 +12,26 @@ internal enum FaultStage
     /// <summary>Rewrites the body's bytes (inject an error event, end with max_tokens, truncate).</summary>
     Content = 1,
 
+    /// <summary>
+    /// Re-encodes the finished content the way gateways and proxies do (line endings, a trailing <c>[DONE]</c>):
+    /// after every content rewrite, so what they add is never cut away and their facts stay true.
+    /// </summary>
+    Wire = 2,
+
+    /// <summary>
+    /// Inserts frames that carry time (a pause held open by pings) with their cuts and waits: the last change to the
+    /// body, because cuts made before a body change would be meaningless.
+    /// </summary>
+    Pacing = 3,
+
     /// <summary>Decides chunk boundaries (fixed, random, bytewise, per-frame, recorded).</summary>
-    Chunking = 2,
+    Chunking = 4,
 
-    /// <summary>Adds protocol-aware cuts that must reach the client as separate reads.</summary>
-    Split = 3,
+    /// <summary>Adds protocol-aware cuts that must reach the client as separate reads (and a leading BOM, which shifts them all).</summary>
+    Split = 5,
 
-    /// <summary>Adds waits (latency, jitter) and how the response ends (stall).</summary>
-    Timing = 4,
+    /// <summary>Adds waits (latency, jitter, bandwidth) and how the response ends (stall, slow close).</summary>
+    Timing = 6,
 }
 
 /// <summary>

@@ -42,6 +42,9 @@ internal sealed class PlanBuilder
 
     public List<KeyValuePair<string, string>> Headers { get; }
 
+    /// <summary>Headers the server dates when it sends the reply (plans never read the clock).</summary>
+    public List<TimedHeader> TimedHeaders { get; } = [];
+
     /// <summary>Offsets (0 &lt; cut &lt; Body.Length) where a new chunk starts.</summary>
     public SortedSet<int> Cuts { get; } = [];
 
@@ -70,6 +73,36 @@ internal sealed class PlanBuilder
 
         _body = body;
         _layout = null;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="bytes"/> at <paramref name="at"/> at any stage: cuts, separate cuts and waits at or after
+    /// it move with the bytes they belong to (the wait before the first byte stays first), so insertions compose with
+    /// chunking, splits and each other. The inserted bytes join the chunk before them unless the caller cuts them.
+    /// </summary>
+    public void Insert(int at, ReadOnlySpan<byte> bytes)
+    {
+        int n = bytes.Length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        _body = [.. _body.AsSpan(0, at), .. bytes, .. _body.AsSpan(at)];
+        _layout = null;
+        int Move(int offset) => offset >= at && offset > 0 ? offset + n : offset;
+        int[] cuts = [.. Cuts.Select(Move)];
+        int[] separate = [.. SeparateCuts.Select(Move)];
+        var delays = Delays.Select(d => (Offset: Move(d.Key), d.Value)).ToList();
+        Cuts.Clear();
+        SeparateCuts.Clear();
+        Delays.Clear();
+        Cuts.UnionWith(cuts);
+        SeparateCuts.UnionWith(separate);
+        foreach (var (offset, delay) in delays)
+        {
+            Delays[offset] = delay;
+        }
     }
 
     /// <summary>Gives each fault its own stream of random numbers so adding a fault does not reshuffle the others.</summary>
@@ -132,6 +165,7 @@ internal sealed class PlanBuilder
         var facts = Facts with { CutsInsideFrames = insideFrames };
         return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, facts, expected, descriptions, _seed)
         {
+            TimedHeaders = [.. TimedHeaders],
             FrameEnds = [.. Layout.FrameEnds],
             Summary = new PlanSummary
             {

@@ -52,7 +52,10 @@ internal sealed record PlanFacts
     /// <summary>Content stops this long while keepalives keep arriving, then the stream resumes and completes.</summary>
     public TimeSpan? Pause { get; init; }
 
-    /// <summary>After <c>message_stop</c> the connection stays open (this long at most) instead of ending the body.</summary>
+    /// <summary>
+    /// After <c>message_stop</c> the connection stays open (this long at most) instead of ending the body;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> when it is held until the client leaves (bounded by the server's stall limit).
+    /// </summary>
     public TimeSpan? SlowClose { get; init; }
 
     /// <summary>The <c>max_tokens</c> ending falls inside a tool_use input: partial JSON, no <c>content_block_stop</c>.</summary>

@@ -24,6 +24,11 @@ internal static class ReferenceReader
         var parser = SseParser.Create(new MemoryStream(body, writable: false));
         foreach (var item in parser.Enumerate())
         {
+            if (item.Data == "[DONE]")
+            {
+                continue; // a gateway's end marker (Azure APIM, LiteLLM): not a Messages event, a correct client ignores it
+            }
+
             events++;
             JsonDocument doc;
             try

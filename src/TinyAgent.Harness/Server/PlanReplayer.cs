@@ -73,6 +73,11 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
             }
         }
 
+        foreach (var header in plan.TimedHeaders)
+        {
+            response.Headers.Append(header.Name, header.Value(time.GetUtcNow()));
+        }
+
         try
         {
             if (plan.IsStream && (plan.Chunks.Count == 0 || plan.Chunks[0].DelayBefore > TimeSpan.Zero || plan.Stall is not null))
@@ -164,12 +169,20 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
     private async Task<string> StallAsync(HttpContext context, ReplayPlan plan, StallSpec stall, RequestClock clock, List<SentChunk> sent)
     {
         var ct = context.RequestAborted;
-        var giveUpAt = clock.Now + options.StallLimit;
+        var limit = stall.Hold is { } hold && hold < options.StallLimit ? hold : options.StallLimit;
+        var giveUpAt = clock.Now + limit;
         while (!ct.IsCancellationRequested)
         {
             var left = giveUpAt - clock.Now;
             if (left <= TimeSpan.Zero)
             {
+                if (stall.CompletesAfterHold)
+                {
+                    // A slow close: the body was whole, only its end came late.
+                    await context.Response.CompleteAsync().ConfigureAwait(false);
+                    return "complete";
+                }
+
                 context.Abort();
                 return "stall-abandoned";
             }

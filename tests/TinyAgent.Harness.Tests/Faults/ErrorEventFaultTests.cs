@@ -20,6 +20,21 @@ internal sealed class ErrorEventFaultTests
     }
 
     [Test]
+    public void Error_event_after_zero_events_is_the_first_event_after_the_200()
+    {
+        // Vercel AI #2453: an overloaded API answers 200 and the body holds only the error.
+        var plan = TestStreams.Plan(TestStreams.Crlf, new ErrorEventFault(new() { AfterEvents = 0 }));
+        var read = ReferenceReader.Read(plan.Body);
+
+        Assert.That(TestStreams.Text(plan.Body), Is.EqualTo("event: error\r\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\r\n\r\n"));
+        Assert.That((read.HasMessageStart, read.ErrorType, read.EventCount, read.Text), Is.EqualTo((false, "overloaded_error", 1, "")));
+        Assert.That((plan.Expected!.ErrorType, plan.Expected.HasMessageStart), Is.EqualTo(("overloaded_error", false)), "the plan derives it too");
+        Assert.That(plan.Facts.InjectedErrorType, Is.EqualTo("overloaded_error"));
+        Assert.That(plan.Facts.BytesDropped, Is.EqualTo(TestStreams.Crlf.Body.Length));
+        Assert.That(FaultRegistry.Parse("error-event:afterEvents=0", "t").Options, Is.EqualTo(new ErrorEventOptions { AfterEvents = 0 }));
+    }
+
+    [Test]
     public void Error_event_matches_the_recordings_line_ending_and_type_is_configurable()
     {
         var plan = TestStreams.Plan(TestStreams.Crlf, new ErrorEventFault(new() { Type = "api_error", AtFraction = 0.5 }));

@@ -24,9 +24,19 @@ internal sealed class FaultPlannerFuzzTests
         ["stall"] = r => $"stall:afterEvents={r.Next(0, 30)},keepalive={StallOptions.KeepaliveKinds[r.Next(3)]}",
         ["http-error"] = r => $"http-error:status={new[] { 429, 500, 529, 503 }[r.Next(4)]},attempts={r.Next(1, 3)}",
         ["garbage"] = r => r.Next(2) == 0 ? "garbage:modes=unknown-types" : $"garbage:modes=invalid-json,invalidJson={GarbageOptions.InvalidJsonPlacements[r.Next(2)]}",
+        ["bom"] = r => $"bom:split={(r.Next(2) == 0 ? "true" : "false")}",
+        ["line-endings"] = r => $"line-endings:mode={LineEndingsOptions.Modes[r.Next(LineEndingsOptions.Modes.Count)]}",
+        ["done-marker"] = _ => "done-marker",
+        ["tool-cut"] = r => $"tool-cut:atFraction={r.NextDouble()}",
+        ["pause"] = r => $"pause:ms={r.Next(1, 3000)},everyMs={r.Next(1, 500)},afterEvents={r.Next(0, 30)}",
+        ["bandwidth"] = r => $"bandwidth:bytesPerSecond={r.Next(1, 100_000)}",
+        ["slow-close"] = r => r.Next(2) == 0 ? "slow-close" : $"slow-close:holdMs={r.Next(1, 5000)}",
     };
 
-    private static readonly HashSet<string> Lossless = ["fixed", "random", "bytewise", "per-frame", "recorded", "split", "latency"];
+    private static readonly HashSet<string> Lossless = ["fixed", "random", "bytewise", "per-frame", "recorded", "split", "latency", "bandwidth", "slow-close"];
+
+    /// <summary>Faults that change the bytes but not what a correct reader reads.</summary>
+    private static readonly HashSet<string> SameAnswer = [.. Lossless, "bom", "line-endings", "done-marker", "pause"];
 
     private static readonly Recording LoneCr = TestStreams.Lf with
     {
@@ -74,6 +84,12 @@ internal sealed class FaultPlannerFuzzTests
                 Assert.That(plan.Body.AsSpan().SequenceEqual(recording.Body), Is.True, label);
                 Assert.That(plan.Expected!.Text, Is.EqualTo(recording.Expected.Text), label);
                 Assert.That(plan.Facts.BytesDropped, Is.Zero, label);
+            }
+
+            if (kinds.All(SameAnswer.Contains))
+            {
+                Assert.That(plan.Expected!.Blocks, Is.EqualTo(recording.Expected.Blocks), label);
+                Assert.That(plan.Expected.StopReason, Is.EqualTo(recording.Expected.StopReason), label);
             }
 
             if (kinds.Where(k => !Lossless.Contains(k)).All(k => k is "drop" or "stall"))

@@ -11,7 +11,8 @@ internal sealed class FaultRegistryTests
     {
         Assert.That(FaultRegistry.Kinds.Select(k => k.Kind), Is.EqualTo(new[]
         {
-            "bytewise", "drop", "error-event", "fixed", "garbage", "http-error", "latency", "max-tokens", "per-frame", "random", "recorded", "split", "stall",
+            "bandwidth", "bom", "bytewise", "done-marker", "drop", "error-event", "fixed", "garbage", "http-error", "latency", "line-endings", "max-tokens",
+            "pause", "per-frame", "random", "recorded", "slow-close", "split", "stall", "tool-cut",
         }));
         var random = FaultRegistry.Find("random")!;
         Assert.That(random.Stage, Is.EqualTo(FaultStage.Chunking));
@@ -38,8 +39,8 @@ internal sealed class FaultRegistryTests
     [TestCase("""{"kind":"drop","mode":"rst"}""", "scenarios[2].faults[0].mode: must be one of reset, clean-close")]
     [TestCase("""{"kind":"http-error","status":200}""", "scenarios[2].faults[0].status: must be an error status, 400 to 599")]
     [TestCase("""{"kind":"stall","everyMs":true}""", "scenarios[2].faults[0].everyMs: must be an integer")]
-    [TestCase("""{"size":4}""", "scenarios[2].faults[0].kind: missing (known kinds: bytewise, drop, error-event, fixed, garbage, http-error, latency, max-tokens, per-frame, random, recorded, split, stall)")]
-    [TestCase("""{"kind":"slicer"}""", "scenarios[2].faults[0].kind: unknown fault kind 'slicer' (known: bytewise, drop, error-event, fixed, garbage, http-error, latency, max-tokens, per-frame, random, recorded, split, stall)")]
+    [TestCase("""{"size":4}""", "scenarios[2].faults[0].kind: missing (known kinds: bandwidth, bom, bytewise, done-marker, drop, error-event, fixed, garbage, http-error, latency, line-endings, max-tokens, pause, per-frame, random, recorded, slow-close, split, stall, tool-cut)")]
+    [TestCase("""{"kind":"slicer"}""", "scenarios[2].faults[0].kind: unknown fault kind 'slicer' (known: bandwidth, bom, bytewise, done-marker, drop, error-event, fixed, garbage, http-error, latency, line-endings, max-tokens, pause, per-frame, random, recorded, slow-close, split, stall, tool-cut)")]
     [TestCase("""[1]""", "scenarios[2].faults[0]: must be an object with a \"kind\"")]
     public void Bad_json_gives_a_one_line_error_naming_the_field(string json, string message)
     {

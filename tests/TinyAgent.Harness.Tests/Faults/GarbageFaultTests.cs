@@ -14,7 +14,8 @@ internal sealed class GarbageFaultTests
         Assert.That(read.Text, Is.EqualTo(TestStreams.Lf.Expected.Text));
         Assert.That(read.EventCount, Is.EqualTo(TestStreams.Lf.Expected.EventCount + 2));
         Assert.That(TestStreams.Text(plan.Body), Does.Contain("\"type\":\"future_delta\"").And.Contain("event: message_annotation\n"));
-        Assert.That(plan.Facts.Garbage, Is.True);
+        Assert.That(plan.Facts.Garbage, Is.False, "a lossless variation, not garbage");
+        Assert.That(plan.Facts.WireVariants, Is.EqualTo(new[] { "unknown-types" }));
     }
 
     [TestCase("new-frame")]

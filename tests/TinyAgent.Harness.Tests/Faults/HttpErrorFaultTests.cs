@@ -59,4 +59,65 @@ internal sealed class HttpErrorFaultTests
 
         Assert.That(TestStreams.Text(plan.Body), Is.EqualTo(expected));
     }
+
+    [Test]
+    public void Retry_after_ms_alone_is_the_wait_asked()
+    {
+        var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { RetryAfterMs = 1250, ShouldRetry = true }));
+
+        Assert.That(plan.Headers.Where(h => h.Key.StartsWith("retry-after", StringComparison.Ordinal)), Is.EqualTo(new[] { new KeyValuePair<string, string>("retry-after-ms", "1250") }));
+        Assert.That((plan.Facts.RetryAfter, plan.Facts.ShouldRetry), Is.EqualTo(((TimeSpan?)TimeSpan.FromMilliseconds(1250), (bool?)true)));
+    }
+
+    [Test]
+    public void Retry_after_seconds_reports_its_wait_and_keeps_its_two_headers()
+    {
+        var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { RetryAfterSeconds = 3, ShouldRetry = false }));
+
+        Assert.That(plan.Headers, Does.Contain(new KeyValuePair<string, string>("retry-after", "3")).And.Contain(new KeyValuePair<string, string>("retry-after-ms", "3000")));
+        Assert.That((plan.Facts.RetryAfter, plan.Facts.ShouldRetry), Is.EqualTo(((TimeSpan?)TimeSpan.FromSeconds(3), (bool?)false)));
+    }
+
+    [Test]
+    public void Retry_after_date_is_dated_by_the_server_and_retry_after_ms_still_comes_first()
+    {
+        var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { Status = 529, RetryAfterDate = 2, RetryAfterMs = 700 }));
+
+        Assert.That(plan.TimedHeaders, Is.EqualTo(new[] { new Replay.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Replay.TimedHeaderFormat.HttpDate) }));
+        Assert.That(plan.Headers.Any(h => h.Key == "retry-after"), Is.False, "the plan itself never reads the clock");
+        Assert.That(plan.Facts.RetryAfter, Is.EqualTo(TimeSpan.FromMilliseconds(700)), "the SDKs read retry-after-ms first");
+        var alone = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { RetryAfterDate = 2 }));
+        Assert.That(alone.Facts.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(2)));
+    }
+
+    [Test]
+    public void Timed_headers_round_up_to_the_second_in_their_format()
+    {
+        var now = new DateTimeOffset(2025, 8, 21, 12, 40, 57, 300, TimeSpan.FromHours(2));
+
+        Assert.That(new Replay.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Replay.TimedHeaderFormat.HttpDate).Value(now), Is.EqualTo("Thu, 21 Aug 2025 10:41:00 GMT"));
+        Assert.That(new Replay.TimedHeader("r", TimeSpan.FromSeconds(1), Replay.TimedHeaderFormat.Rfc3339).Value(now.AddMilliseconds(700)), Is.EqualTo("2025-08-21T10:40:59Z"));
+    }
+
+    [Test]
+    public void Rate_limit_headers_name_every_bucket_with_rfc3339_resets()
+    {
+        var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { RateLimitHeaders = true, RetryAfterSeconds = 5 }));
+
+        foreach (string bucket in new[] { "requests", "tokens", "input-tokens", "output-tokens" })
+        {
+            Assert.That(plan.Headers.Single(h => h.Key == $"anthropic-ratelimit-{bucket}-limit").Value, Does.Match("^[1-9][0-9]*$"));
+            Assert.That(plan.Headers.Single(h => h.Key == $"anthropic-ratelimit-{bucket}-remaining").Value, Is.EqualTo("0"), "a 429 has an empty bucket");
+            Assert.That(plan.TimedHeaders.Single(h => h.Name == $"anthropic-ratelimit-{bucket}-reset"), Is.EqualTo(new Replay.TimedHeader($"anthropic-ratelimit-{bucket}-reset", TimeSpan.FromSeconds(5), Replay.TimedHeaderFormat.Rfc3339)));
+        }
+    }
+
+    [TestCase("http-error:retryAfterSeconds=1,retryAfterMs=5", "f.retryAfterMs: give retryAfterSeconds (which sends both headers) or retryAfterMs, not both")]
+    [TestCase("http-error:retryAfterSeconds=1,retryAfterDate=5", "f.retryAfterDate: give retryAfterSeconds or retryAfterDate (both are retry-after), not both")]
+    [TestCase("http-error:retryAfterMs=-1", "f.retryAfterMs: must not be negative")]
+    [TestCase("http-error:retryAfterDate=-1", "f.retryAfterDate: must not be negative")]
+    public void Conflicting_or_negative_retry_options_are_rejected(string spec, string message)
+    {
+        Assert.That(() => FaultRegistry.Parse(spec, "f"), Throws.InstanceOf<FaultConfigException>().With.Message.EqualTo(message));
+    }
 }

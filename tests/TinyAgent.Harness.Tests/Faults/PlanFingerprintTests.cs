@@ -12,7 +12,7 @@ namespace TinyAgent.Harness.Tests.Faults;
 /// </summary>
 internal sealed class PlanFingerprintTests
 {
-    private const string Expected = "52C78DA48E5BBE2DD10ED28BEBC45049B56F073DF445AE50DAE7B578B6F19713";
+    private const string Expected = "B6CD5A64EF651D9BBDC10667AB375608F01DA06BF55F6811068C07E864C5CC75";
 
     private static readonly string[] Specs =
     [

@@ -10,7 +10,8 @@ internal sealed class BundledRecordingsTests
     [
         "text-short", "text-long-cjk", "tool-use", "thinking", "max-tokens", "stop-sequence", "refusal", "pings",
         "padded-json", "crlf-keepalive", "unknown-types", "error-midstream", "realistic-timing", "redacted-thinking",
-        ErrorFirst,
+        ErrorFirst, "citations", "server-tool", "refusal-details", "pause-turn", "context-window", "thinking-omitted",
+        "long-thinking-pings",
     ];
 
     /// <summary>The one bundled recording that is not an answer: overloaded at the start, a 200 with one error frame.</summary>
@@ -26,7 +27,7 @@ internal sealed class BundledRecordingsTests
     public void Every_required_recording_is_bundled()
     {
         Assert.That(Names(), Is.SupersetOf(Required));
-        Assert.That(Names().Count(), Is.GreaterThanOrEqualTo(12));
+        Assert.That(Names().Count(), Is.EqualTo(23));
     }
 
     [TestCaseSource(nameof(Answers))]
@@ -71,6 +72,13 @@ internal sealed class BundledRecordingsTests
     [TestCase("padded-json", "end_turn")]
     [TestCase("crlf-keepalive", "end_turn")]
     [TestCase("unknown-types", "end_turn")]
+    [TestCase("citations", "end_turn")]
+    [TestCase("server-tool", "end_turn")]
+    [TestCase("refusal-details", "refusal")]
+    [TestCase("pause-turn", "pause_turn")]
+    [TestCase("context-window", "model_context_window_exceeded")]
+    [TestCase("thinking-omitted", "end_turn")]
+    [TestCase("long-thinking-pings", "end_turn")]
     public void Derived_stop_reason_matches_the_recording(string name, string stopReason) =>
         Assert.That(Load(name).Expected.StopReason, Is.EqualTo(stopReason));
 
@@ -183,6 +191,59 @@ internal sealed class BundledRecordingsTests
         Assert.That(rec.Meta.Timeline!.Count(c => !frameStarts.Contains(c.Offset)), Is.GreaterThan(0));
         Assert.That(rec.Meta.Timeline!.Count(c => (rec.Body[c.Offset] & 0xC0) == 0x80), Is.GreaterThan(0), "some reads end inside a multi-byte character");
         Assert.That(rec.Meta.Timeline![^1].Offset, Is.LessThan(rec.Body.Length));
+    }
+
+    [Test]
+    public void Citations_arrive_as_citations_deltas_that_carry_no_text()
+    {
+        var rec = Load("citations");
+        var citations = DataOf(rec).Where(d => d.Contains("\"citations_delta\"", StringComparison.Ordinal)).ToList();
+
+        Assert.That(citations, Has.Count.EqualTo(2));
+        Assert.That(citations, Has.All.Contains("\"type\":\"char_location\""));
+        Assert.That(rec.Expected.Text, Does.Not.Contain("handbook, the service level objective for the public API is 99.9 percent monthly availability, measured at the load balancer.The public"));
+    }
+
+    [Test]
+    public void Server_tool_streams_its_input_then_the_result_block_arrives_whole()
+    {
+        var rec = Load("server-tool");
+        var blocks = rec.Expected.Blocks;
+
+        Assert.That(blocks.Select(b => b.Type), Is.EqualTo(new[] { "text", "server_tool_use", "web_search_tool_result", "text" }));
+        Assert.That(blocks[1].Text, Is.EqualTo("{\"query\": \".NET 10 release notes runtime\"}"));
+        Assert.That(blocks[2].Text, Is.Empty, "no deltas for a server tool result");
+        Assert.That(DataOf(rec).Count(d => d.Contains("\"index\":2", StringComparison.Ordinal)), Is.EqualTo(2), "start and stop only");
+        Assert.That(DataOf(rec).Single(d => d.StartsWith("{\"type\":\"message_delta\"", StringComparison.Ordinal)), Does.Contain("\"server_tool_use\":{\"web_search_requests\":1}"));
+    }
+
+    [Test]
+    public void Refusal_details_carry_a_category_and_an_explanation()
+    {
+        var delta = DataOf(Load("refusal-details")).Single(d => d.StartsWith("{\"type\":\"message_delta\"", StringComparison.Ordinal));
+        Assert.That(delta, Does.Contain("\"stop_details\":{\"type\":\"refusal\",\"category\":\"bio\",\"explanation\":\"The request"));
+    }
+
+    [TestCase("thinking-omitted")]
+    [TestCase("long-thinking-pings")]
+    public void Omitted_thinking_opens_a_block_with_one_signature_and_no_thinking_text(string name)
+    {
+        var rec = Load(name);
+        Assert.That(rec.Expected.Blocks[0], Is.EqualTo(new Model.ExpectedBlock(0, "thinking", "")));
+        Assert.That(DataOf(rec).Count(d => d.Contains("\"signature_delta\"", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(DataOf(rec).Any(d => d.Contains("\"thinking_delta\"", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
+    public void Long_thinking_is_carried_by_pings_seconds_apart_in_the_timeline()
+    {
+        var rec = Load("long-thinking-pings");
+        var pingStarts = rec.Layout.Frames.Where(f => f.EventType == "ping").Select(f => f.Start).ToHashSet();
+        var timeline = rec.Meta.Timeline!;
+        var gaps = timeline.Zip(timeline.Skip(1)).Where(p => pingStarts.Contains(p.Second.Offset)).Select(p => p.Second.AtMs - p.First.AtMs).ToList();
+
+        Assert.That(gaps, Has.Count.EqualTo(4));
+        Assert.That(gaps, Is.All.InRange(15_000, 30_000), "pings every 15-30 s while thinking is omitted");
     }
 
     [Test]

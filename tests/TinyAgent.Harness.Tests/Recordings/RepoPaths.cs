@@ -20,8 +20,9 @@ internal static class RepoPaths
 
     public static string RecordingsFolder => Path.Combine(RepoRoot, "recordings");
 
+    /// <summary>In ordinal order of the file names, as the loader's globs return them ("refusal-details.sse" before "refusal.sse").</summary>
     public static IEnumerable<string> BundledNames() =>
-        Directory.EnumerateFiles(RecordingsFolder, "*.sse").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(RecordingsFolder, "*.sse").Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(Path.GetFileNameWithoutExtension)!;
 }
 
 /// <summary>A temporary folder deleted on dispose.</summary>

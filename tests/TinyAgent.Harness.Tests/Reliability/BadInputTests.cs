@@ -61,9 +61,9 @@ internal sealed class BadInputTests
 
         // harness.json: faults
         yield return Case("Fault_unknown_kind", WithFaults("""[{"kind":"splitt"}]"""), Validate,
-            "harness.json: scenarios[0].faults[0].kind: unknown fault kind 'splitt' (known: bytewise, drop, error-event, fixed, garbage, http-error, latency, max-tokens, per-frame, random, recorded, split, stall)");
+            "harness.json: scenarios[0].faults[0].kind: unknown fault kind 'splitt' (known: bandwidth, bom, bytewise, done-marker, drop, error-event, fixed, garbage, http-error, latency, line-endings, max-tokens, pause, per-frame, random, recorded, slow-close, split, stall, tool-cut)");
         yield return Case("Fault_missing_kind", WithFaults("""[{"size":3}]"""), Validate,
-            "harness.json: scenarios[0].faults[0].kind: missing (known kinds: bytewise, drop, error-event, fixed, garbage, http-error, latency, max-tokens, per-frame, random, recorded, split, stall)");
+            "harness.json: scenarios[0].faults[0].kind: missing (known kinds: bandwidth, bom, bytewise, done-marker, drop, error-event, fixed, garbage, http-error, latency, line-endings, max-tokens, pause, per-frame, random, recorded, slow-close, split, stall, tool-cut)");
         yield return Case("Fault_not_an_object", WithFaults("[5]"), Validate, "harness.json: scenarios[0].faults[0]: must be an object with a \"kind\"");
         yield return Case("Fault_chunk_size_zero", WithFaults("""[{"kind":"fixed","size":0}]"""), Validate, "harness.json: scenarios[0].faults[0].size: must be at least 1");
         yield return Case("Fault_chunk_size_wrong_type", WithFaults("""[{"kind":"fixed","size":"7"}]"""), Validate, "harness.json: scenarios[0].faults[0].size: must be an integer");

@@ -163,6 +163,36 @@ internal sealed class AllFaultsEndToEndTests
         Assert.That(run.Error, Does.StartWith("StreamProtocolException:"));
     }
 
+    [TestCase("bom-split", "text-short")]
+    [TestCase("bom-split", "crlf-keepalive")]
+    [TestCase("line-endings-mixed", "text-short")]
+    [TestCase("line-endings-mixed", "tool-use")]
+    [TestCase("done-marker", "text-short")]
+    public void TinyAgent_reads_the_same_answer_through_each_wire_variant(string scenario, string recording)
+    {
+        var run = Run("tinyagent", scenario, recording);
+        var control = Run("tinyagent", "per-frame", recording);
+        Assert.That((run.Outcome, run.StopReason, run.TextLength), Is.EqualTo((ClientOutcome.Completed, control.StopReason, control.TextLength)), run.Error);
+    }
+
+    [Test]
+    public void An_error_as_the_first_event_and_a_max_tokens_cut_inside_a_tool_input_are_surfaced()
+    {
+        var first = Run("tinyagent", "error-first-event", "text-short");
+        Assert.That((first.Outcome, first.Error), Is.EqualTo((ClientOutcome.Failed, "overloaded_error: Overloaded")));
+        var cut = Run("tinyagent", "tool-cut", "tool-use");
+        Assert.That(cut.StopReason, Is.EqualTo("max_tokens"));
+        Assert.That(Run("naive-truncation", "tool-cut", "tool-use").Findings["silent-truncation"].Verdict, Is.EqualTo(Verdict.NotHandled));
+    }
+
+    [Test]
+    public void A_429_with_retry_after_ms_is_retried_by_tinyagent_after_the_wait()
+    {
+        var run = Run("tinyagent", "http-429-retry-after-ms", "text-short");
+        Assert.That((run.Outcome, run.Requests), Is.EqualTo((ClientOutcome.Completed, 2)));
+        Assert.That(run.Timings.TotalMs, Is.GreaterThanOrEqualTo(100));
+    }
+
     [Test]
     public void Giving_up_closes_the_connection_for_tinyagent_but_not_for_the_ghost()
     {

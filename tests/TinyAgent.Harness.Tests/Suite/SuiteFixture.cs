@@ -59,7 +59,13 @@ internal sealed class SuiteFixture : IDisposable
             { "name": "give-up", "consumer": "give-up", "faults": [{ "kind": "latency", "firstByteMs": 0, "betweenChunksMs": 80, "jitterMs": 0 }] },
             { "name": "http-error", "faults": [{ "kind": "http-error", "status": 529, "attempts": 1, "retryAfterSeconds": 0 }] },
             { "name": "garbage", "faults": [{ "kind": "garbage", "modes": ["unknown-types"] }] },
-            { "name": "invalid-json", "faults": [{ "kind": "garbage", "modes": ["invalid-json"] }], "recordings": ["text-short.sse"] }
+            { "name": "invalid-json", "faults": [{ "kind": "garbage", "modes": ["invalid-json"] }], "recordings": ["text-short.sse"] },
+            { "name": "bom-split", "faults": [{ "kind": "bom", "split": true }], "recordings": ["text-short.sse", "crlf-keepalive.sse"] },
+            { "name": "line-endings-mixed", "faults": [{ "kind": "line-endings", "mode": "mixed" }], "recordings": ["text-short.sse", "tool-use.sse"] },
+            { "name": "done-marker", "faults": [{ "kind": "done-marker" }], "recordings": ["text-short.sse"] },
+            { "name": "error-first-event", "faults": [{ "kind": "error-event", "afterEvents": 0 }], "recordings": ["text-short.sse"] },
+            { "name": "tool-cut", "faults": [{ "kind": "tool-cut" }], "recordings": ["tool-use.sse"] },
+            { "name": "http-429-retry-after-ms", "faults": [{ "kind": "http-error", "status": 429, "retryAfterMs": 100, "rateLimitHeaders": true }], "recordings": ["text-short.sse"] }
           ],
           "clients": [ { "name": "tinyagent" }, { "name": "naive-split" }, { "name": "naive-truncation" }, { "name": "naive-ghost" } ],
           "expectations": EXPECTATIONS,
