@@ -139,6 +139,16 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
                     await LeaveAsync(http, response, context, token);
                     return state.Result(http, ClientOutcome.GaveUp, null) with { GaveUpAt = gaveUpAt };
                 }
+
+                if (state.Ended)
+                {
+                    break;
+                }
+            }
+
+            if (state.Ended)
+            {
+                break;
             }
         }
 
@@ -219,6 +229,9 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
             default:
                 break; // ping, content_block_stop, unknown types
         }
+
+        // The answer is over at message_stop whatever the body does next (a gateway's [DONE], a connection kept open).
+        state.Ended |= type == "message_stop";
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
 
     public bool SawMessageStop { get; set; }
 
+    /// <summary>A <c>message_stop</c> was read: the loop stops reading there (every variant of the loop does).</summary>
+    public bool Ended { get; set; }
+
     /// <summary>The error an error event carried; the loop stops at once when it is set.</summary>
     public ClientError? Error { get; set; }
 

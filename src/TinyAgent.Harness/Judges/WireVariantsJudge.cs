@@ -24,6 +24,11 @@ internal sealed class WireVariantsJudge : IJudge
             return RunFinding.NotExercised(Bug, "the plan also loses or changes content, or the consumer gives up");
         }
 
+        if (facts.CutsInsideFrames > 0)
+        {
+            return RunFinding.NotExercised(Bug, "the plan also cuts inside frames (judged by split-packet)");
+        }
+
         return RunFacts.ControlMisreads(Bug, run)
             ?? AnswerComparison.SameAnswer(Bug, string.Join(", ", facts.WireVariants), run);
     }
