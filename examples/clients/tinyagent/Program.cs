@@ -12,10 +12,8 @@ var options = new MessagesClientOptions
     FirstByteTimeout = HarnessContract.Timeout("FIRST_BYTE") ?? TimeSpan.FromSeconds(60),
     IdleTimeout = HarnessContract.Timeout("IDLE") ?? TimeSpan.FromSeconds(30),
     TotalTimeout = HarnessContract.Timeout("TOTAL") ?? TimeSpan.FromMinutes(10),
-    IdleRequiresContent = true,
     RetryBaseDelay = TimeSpan.FromMilliseconds(20),
     RetryMaxDelay = TimeSpan.FromMilliseconds(200),
-    RetryAfterCap = TimeSpan.FromSeconds(1),
 };
 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 var client = new MessagesClient(http, options);
