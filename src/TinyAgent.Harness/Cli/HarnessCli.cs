@@ -19,6 +19,7 @@ internal static class HarnessCli
         root.Subcommands.Add(ChunksCommand.Create(context));
         root.Subcommands.Add(RecordCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(InitCommand.Create(context));
         return root;
     }
 
