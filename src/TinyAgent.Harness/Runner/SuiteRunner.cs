@@ -58,6 +58,27 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
     }
 
+    /// <summary>
+    /// Runs each client once, the control on one recording, on a server of its own, before any matrix: a command
+    /// that cannot run at all is better told in one line than in hundreds of crashed runs.
+    /// </summary>
+    public async Task<IReadOnlyList<ClientResult>> PreflightAsync(IReadOnlyList<ClientConfig> candidates, Recordings.Recording recording, int seed, CancellationToken cancellationToken)
+    {
+        var table = new ScenarioTable();
+        await using var server = await ReplayServer.StartAsync(
+            new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
+            table,
+            time,
+            cancellationToken).ConfigureAwait(false);
+        var pipeline = new RunPipeline(server, table, time, config.Timeouts);
+        var observations = await Task.WhenAll(candidates.Select((client, i) =>
+        {
+            var spec = new RunSpec(i, $"{client.Name}/preflight/{recording.Name}", $"p{i:D5}", client, recording, ScenarioConfig.Control, seed);
+            return pipeline.RunAsync(spec.ToRequest(null), clients.Create(client), cancellationToken);
+        })).ConfigureAwait(false);
+        return [.. observations.Select(o => o.Result)];
+    }
+
     private Task RunPhaseAsync(
         RunPipeline pipeline,
         IReadOnlyList<RunSpec> phase,
@@ -198,6 +219,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 r.Reads is null ? null : [.. r.Reads.Select(x => Math.Round(x.At.TotalMilliseconds, 2))]),
             Stdout = r.Stdout,
             Stderr = r.Stderr,
+            Read = r.Read,
         };
     }
 
