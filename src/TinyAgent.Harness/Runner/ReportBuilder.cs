@@ -41,7 +41,7 @@ internal static class ReportBuilder
                     (shard is not null && !(expected == Verdict.Handled && report.Verdict == Verdict.NotHandled));
                 if (unexercised)
                 {
-                    notes.Add($"{client} / {bug}: expected {expected!.Value.ToName()}, not exercised by this narrowed run (not failed; a full run checks it)");
+                    notes.Add($"{client} / {bug}");
                 }
 
                 if (!met)
@@ -74,7 +74,8 @@ internal static class ReportBuilder
                 SizeDistribution.Of(runs.SelectMany(r => r.Chunks.Sent)),
                 SizeDistribution.Of(runs.SelectMany(r => r.Chunks.Received))),
             ExpectationFailures = failures,
-            Notes = notes,
+            Notes = notes.Count == 0 ? [] :
+                [$"{notes.Count} expectation(s) not exercised by this narrowed run, so not failed (a full run checks them): {string.Join(", ", notes)}"],
         };
     }
 

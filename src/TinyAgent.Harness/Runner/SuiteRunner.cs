@@ -18,6 +18,12 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// <summary>How many timing failures of one client's concern are re-run alone before the rest count as not reproduced.</summary>
     private const int ConfirmationsPerConcern = 3;
 
+    /// <summary>
+    /// Exec runs each start a process: more at once than about twice the cores only slows every one of them until
+    /// start-up alone passes the deadline (reported hung). In-process runs keep the config's parallelism.
+    /// </summary>
+    private readonly SemaphoreSlim _execSlots = new(Math.Min(config.Parallelism, Math.Max(2, 2 * Environment.ProcessorCount)));
+
     private int _done;
 
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
@@ -111,7 +117,25 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         RunPipeline pipeline, RunSpec spec, ConcurrentDictionary<(string, string), ControlRun> controls, string key, CancellationToken ct)
     {
         var control = controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name));
-        var observation = await pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct).ConfigureAwait(false);
+        bool exec = spec.Client.Exec is not null;
+        if (exec)
+        {
+            await _execSlots.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        RunObservation observation;
+        try
+        {
+            observation = await pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (exec)
+            {
+                _execSlots.Release();
+            }
+        }
+
         var findings = RunPipeline.Judge(observation);
         return (ToReport(spec, observation, findings), observation, findings);
     }
