@@ -48,7 +48,7 @@ internal static class HarnessCli
         }
         catch (ConfigException ex)
         {
-            context.Err.WriteLine($"tinyagent-harness: {ex.Message}");
+            context.Err.WriteLine($"tinyagent-harness: {ex.Message.ReplaceLineEndings(" ").TrimEnd()}");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)

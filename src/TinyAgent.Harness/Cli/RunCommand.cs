@@ -66,9 +66,15 @@ internal static class RunCommand
         }
 
         var scenarioNames = parse.GetValue(ScenarioOption) ?? [];
-        foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n)))
+        foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n) && !inputs.Skipped.Contains(n)))
         {
-            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name))})");
+            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name).Concat(inputs.Skipped))})");
+        }
+
+        var skipped = inputs.Skipped.Where(n => scenarioNames.Length == 0 || scenarioNames.Contains(n)).ToList();
+        if (skipped.Count > 0)
+        {
+            context.Out.WriteLine($"note: skipped scenario{(skipped.Count == 1 ? "" : "s")} {string.Join(", ", skipped)}: restricted to recordings that --recording did not select");
         }
 
         if (scenarioNames.Length > 0)

@@ -5,7 +5,8 @@ using TinyAgent.Harness.Recordings;
 namespace TinyAgent.Harness.Cli;
 
 /// <summary>The config and recordings a suite runs on, loaded and validated in one place for <c>run</c>, <c>serve</c> and <c>validate</c>.</summary>
-internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings)
+/// <param name="Skipped">Scenarios left out because they are restricted to recordings that --recording did not select.</param>
+internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings, IReadOnlyList<string> Skipped)
 {
     public const string DefaultConfig = "harness.json";
 
@@ -62,13 +63,8 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
             }
         }
 
-        if (skipped.Count > 0)
-        {
-            context.Out.WriteLine($"note: skipped scenario{(skipped.Count == 1 ? "" : "s")} {string.Join(", ", skipped)}: restricted to recordings that --recording did not select");
-            config = config with { Scenarios = [.. config.Scenarios.Where(s => !skipped.Contains(s.Name))] };
-        }
-
-        return new SuiteInputs(config, recordings);
+        config = config with { Scenarios = [.. config.Scenarios.Where(s => !skipped.Contains(s.Name))] };
+        return new SuiteInputs(config, recordings, skipped);
     }
 
     /// <summary>A config glob: relative to the config's folder and never outside it (the embedded suite's come from the assembly).</summary>
