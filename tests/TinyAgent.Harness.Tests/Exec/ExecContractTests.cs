@@ -67,12 +67,12 @@ internal sealed class ExecContractTests
     }
 
     [Test]
-    public void Program_that_exits_without_a_result_file_is_reported_crashed_with_its_exit_code_and_stderr()
+    public void Program_that_exits_non_zero_without_a_result_file_or_stdout_is_reported_crashed_with_its_exit_code_and_stderr()
     {
         foreach (var run in _run.Runs("crash"))
         {
             Assert.That(run["outcome"]!.GetValue<string>(), Is.EqualTo("crashed"));
-            Assert.That(run["error"]!.GetValue<string>(), Does.Contain("exited with code 3 without writing HARNESS_RESULT_FILE"));
+            Assert.That(run["error"]!.GetValue<string>(), Does.Contain("exited with code 3 with nothing on stdout and no HARNESS_RESULT_FILE"));
             Assert.That(run["stderr"]!.GetValue<string>(), Does.Contain("test client: crashing on purpose"));
         }
     }
