@@ -66,6 +66,8 @@ internal sealed class StdoutClientTests
         AnywhereKit.RequirePython();
         using var folder = ClientsFolder();
         AnywhereKit.CopyRecordings(folder.Path, "text-short", "text-long-cjk");
+        var generated = await AnywhereKit.RunAsync(folder.Path, "generate", "--out", ".", "--count", "1", "--seed", "5", "--words", "1500");
+        Assert.That(generated.Exit, Is.EqualTo(0), generated.Err);
         File.WriteAllText(folder.File("harness.json"), """
             {
               "recordings": ["*.sse"],
@@ -102,11 +104,11 @@ internal sealed class StdoutClientTests
 
         var runs = report["runs"]!.AsArray().Select(r => r!.AsObject()).ToList();
         Assert.That(runs.Select(r => r["read"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { "stdout" }));
-        var cjk = runs.Single(r => r["id"]!.GetValue<string>() == "lines/baseline/text-long-cjk");
-        string expected = Harness.Recordings.RecordingLoader.Load(Path.Combine(RepoPaths.RecordingsFolder, "text-long-cjk.sse")).Expected.Text;
-        Assert.That(System.Text.Encoding.UTF8.GetByteCount(expected), Is.GreaterThan(2048));
-        Assert.That(cjk["textLength"]!.GetValue<int>(), Is.EqualTo(expected.Length), "the whole of stdout is the text, not the tail kept for the report");
-        Assert.That(cjk["stdout"]!.GetValue<string>(), Does.StartWith("[...]"), "the report keeps only the tail");
+        var longRun = runs.Single(r => r["id"]!.GetValue<string>() == "lines/baseline/gen-5-0000");
+        string expected = Harness.Recordings.RecordingLoader.Load(folder.File("gen-5-0000.sse")).Expected.Text;
+        Assert.That(expected, Has.Length.GreaterThan(4 * 2048));
+        Assert.That(longRun["textLength"]!.GetValue<int>(), Is.EqualTo(expected.Length), "the whole of stdout is the text, not the tail kept for the report");
+        Assert.That(longRun["stdout"]!.GetValue<string>(), Does.StartWith("[...]"), "the report keeps only the tail");
         var truncated = runs.Single(r => r["id"]!.GetValue<string>() == "lines/error-event/text-short");
         Assert.That((truncated["outcome"]!.GetValue<string>(), truncated["error"]!.GetValue<string>()), Is.EqualTo(("failed", "exit_code: exited with code 1")));
         Assert.That(output, Does.Contain("lines: `python3 lines.py`, read from stdout and the exit code (no result file; no stop_reason)\n"));
