@@ -111,6 +111,7 @@ internal static class RunCommand
             context.Out.WriteLine($"FAILED {failure}");
         }
 
+        context.Out.WriteLine(runner.Phases);
         context.Out.WriteLine($"{runs.Count} runs in {wall.TotalSeconds:0.0} s ({runs.Count / Math.Max(0.001, wall.TotalSeconds):0} runs/s); reports: {string.Join(", ", written.Select(Path.GetFileName))} in {outDir}");
         context.Out.WriteLine(interrupted ? "INTERRUPTED: partial report written" : report.Passed ? "PASSED: every expectation met" : "FAILED: see above");
         return interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.ExpectationFailed;

@@ -85,20 +85,32 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
 
     private async Task<ClientResult> ExchangeAsync(RunHttp http, ArticleLoopState state, ClientRunContext context, CancellationToken token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/messages"))
+        HttpResponseMessage response;
+        for (int attempt = 1; ; attempt++)
         {
-            Content = new StringContent(RequestBody, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("x-api-key", "sk-harness-dummy");
-        request.Headers.Add("anthropic-version", "2023-06-01");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/messages"))
+            {
+                Content = new StringContent(RequestBody, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-api-key", "sk-harness-dummy");
+            request.Headers.Add("anthropic-version", "2023-06-01");
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
 
-        var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-        if (!response.IsSuccessStatusCode)
-        {
+            response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
             string body = await response.Content.ReadAsStringAsync(token);
+            var wait = RetryWait(response, attempt, context.Time);
             response.Dispose();
-            return state.Result(http, ClientOutcome.Failed, ApiError((int)response.StatusCode, body));
+            if (wait is null)
+            {
+                return state.Result(http, ClientOutcome.Failed, ApiError((int)response.StatusCode, body));
+            }
+
+            await Task.Delay(wait.Value, context.Time, token);
         }
 
         var stream = await response.Content.ReadAsStreamAsync(token);
@@ -141,33 +153,34 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
     }
 
     /// <summary>
-    /// The specimens' one correct safeguard beyond the article: a read that brings no content event for the idle
-    /// timeout (pings and comments do not count) fails with a timeout, so specimens are not flagged for stalls.
+    /// The specimens' one correct safeguard beyond the article, the reference model's: an idle timeout that any byte
+    /// resets (so keepalives keep a live stream alive through a long pause) plus a total deadline (so a stream of
+    /// nothing but keepalives still ends). Specimens are thus not flagged for stalls.
     /// </summary>
     private static async Task<int> ReadWithIdleTimeoutAsync(Stream stream, byte[] buffer, ArticleLoopState state, RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        // Only time spent waiting on the network counts, as in TinyAgent.Client: a starved CPU is not a stalled server.
-        var limit = state.HasProgress ? context.Timeouts.Idle : context.Timeouts.FirstByte;
-        var remaining = limit - state.WaitedSinceProgress;
-        if (remaining <= TimeSpan.Zero)
+        // Only time spent waiting on the network counts toward idle, as in TinyAgent.Client: a starved CPU is not a stalled server.
+        var idleLimit = state.HasBytes ? context.Timeouts.Idle : context.Timeouts.FirstByte;
+        var totalLeft = context.Timeouts.Total - http.Recorder.Now;
+        if (totalLeft <= TimeSpan.Zero)
         {
-            throw new TimeoutException($"stalled: no content for {limit.TotalMilliseconds:0} ms");
+            throw new TimeoutException($"total timeout: the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms");
         }
 
-        using var idle = new CancellationTokenSource(remaining, context.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, idle.Token);
-        var before = http.Recorder.Now;
+        bool idleFirst = idleLimit <= totalLeft;
+        using var limit = new CancellationTokenSource(idleFirst ? idleLimit : totalLeft, context.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, limit.Token);
         try
         {
-            return await stream.ReadAsync(buffer, linked.Token);
+            int n = await stream.ReadAsync(buffer, linked.Token);
+            state.HasBytes |= n > 0;
+            return n;
         }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested && !token.IsCancellationRequested)
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !token.IsCancellationRequested)
         {
-            throw new TimeoutException($"stalled: no content for {limit.TotalMilliseconds:0} ms");
-        }
-        finally
-        {
-            state.WaitedSinceProgress += http.Recorder.Now - before;
+            throw new TimeoutException(idleFirst
+                ? $"stalled: no bytes for {idleLimit.TotalMilliseconds:0} ms"
+                : $"total timeout: the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms");
         }
     }
 
@@ -192,12 +205,6 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
         using var doc = JsonDocument.Parse(data); // throws on half a frame, like JSON.parse
         var root = doc.RootElement;
         string? type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
-        if (type != "ping")
-        {
-            state.HasProgress = true;
-            state.WaitedSinceProgress = TimeSpan.Zero;
-        }
-
         switch (type)
         {
             case "content_block_start":
@@ -213,6 +220,35 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
                 break; // ping, content_block_stop, unknown types
         }
     }
+
+    /// <summary>
+    /// The SDKs' retry rule, the loop's fix for errors before the stream: retry 408, 409, 429 and 5xx (x-should-retry
+    /// overrides) at most twice, waiting retry-after-ms, else retry-after (seconds or an HTTP date), else a short backoff.
+    /// Null: do not retry.
+    /// </summary>
+    private static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time)
+    {
+        int status = (int)response.StatusCode;
+        bool? should = response.Headers.TryGetValues("x-should-retry", out var sv) ? string.Equals(sv.First(), "true", StringComparison.OrdinalIgnoreCase) : null;
+        if (attempt > 2 || !(should ?? status is 408 or 409 or 429 or >= 500))
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.First(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double millis))
+        {
+            return TimeSpan.FromMilliseconds(Math.Max(0, millis));
+        }
+
+        if (response.Headers.RetryAfter is { } after)
+        {
+            return after.Delta ?? (after.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : TimeSpan.Zero);
+        }
+
+        return TimeSpan.FromMilliseconds(100 * attempt);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static ClientError ApiError(int status, string body)
     {

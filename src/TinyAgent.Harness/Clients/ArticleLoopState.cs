@@ -23,11 +23,8 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
 
     public bool GaveUp { get; private set; }
 
-    /// <summary>Whether a content event (anything but a ping) was parsed yet.</summary>
-    public bool HasProgress { get; set; }
-
-    /// <summary>Time spent waiting in reads since the last content event.</summary>
-    public TimeSpan WaitedSinceProgress { get; set; }
+    /// <summary>Whether any byte of the body arrived yet (the first-byte timeout applies until then).</summary>
+    public bool HasBytes { get; set; }
 
     public void StartBlock(int index, JsonElement block)
     {

@@ -5,8 +5,9 @@ namespace TinyAgent.Harness.Clients;
 
 /// <summary>
 /// Client under test <c>tinyagent</c>: TinyAgent.Client in process, through the run's read-instrumented
-/// HttpClient, with Polly timeouts from harness.json. Pings do not count as progress (IdleRequiresContent),
-/// so a stall that keeps pinging is still caught.
+/// HttpClient, with Polly timeouts from harness.json and the client's own defaults otherwise: the reference model,
+/// an idle timeout that any byte resets (a long pause carried by pings is a live stream) plus a total deadline (a
+/// stream of nothing but pings still ends).
 /// </summary>
 internal sealed class TinyAgentClient(Func<HttpMessageHandler>? innerHandler = null) : IClientUnderTest
 {
@@ -33,10 +34,8 @@ internal sealed class TinyAgentClient(Func<HttpMessageHandler>? innerHandler = n
                 FirstByteTimeout = context.Timeouts.FirstByte,
                 IdleTimeout = context.Timeouts.Idle,
                 TotalTimeout = context.Timeouts.Total,
-                IdleRequiresContent = true,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(20),
                 RetryMaxDelay = TimeSpan.FromMilliseconds(200),
-                RetryAfterCap = TimeSpan.FromSeconds(1),
                 TimeProvider = context.Time,
             };
             var client = new MessagesClient(http.Client, options);

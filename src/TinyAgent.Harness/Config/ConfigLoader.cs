@@ -266,7 +266,7 @@ internal static class ConfigLoader
                 }
 
                 string v = bug.String();
-                bugs[bug.Name] = EnumNames.TryParse(v, out Verdict verdict) && verdict != Verdict.NotReproduced
+                bugs[bug.Name] = EnumNames.TryParse(v, out Verdict verdict)
                     ? verdict
                     : throw bug.Error($"unknown verdict '{v}' (expected handled, not-handled or not-exercised)");
             }

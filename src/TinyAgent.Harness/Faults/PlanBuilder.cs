@@ -144,6 +144,7 @@ internal sealed class PlanBuilder
                 TextDeltas = IsHttpError ? [] : TextDeltas(),
                 GappedCutsInsideFrames = GappedCuts(chunks, frameEnds),
                 ScriptedWait = ScriptedWait(chunks),
+                StallKeepalive = Stall is { Keepalive.IsEmpty: false },
                 Faults = descriptions,
                 Seed = _seed,
             },

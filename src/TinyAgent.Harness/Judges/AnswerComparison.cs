@@ -46,6 +46,55 @@ internal static class AnswerComparison
         return r.StopReason == control.StopReason ? null : $"stop_reason {r.StopReason ?? "none"}, its control reported {control.StopReason ?? "none"}";
     }
 
+    /// <summary>
+    /// The finding "the client gives its control answer" (with no control, the reference reader's): same answer, and
+    /// an error exactly when the control had one. <paramref name="what"/> names what the plan varied, for evidence.
+    /// </summary>
+    public static RunFinding SameAnswer(string bug, string what, RunObservation run)
+    {
+        var r = run.Result;
+        switch (r.Outcome)
+        {
+            case ClientOutcome.Hung:
+                return new(bug, Verdict.NotHandled, $"{what}: the client hung: {r.Error?.Message}", Timing: true);
+            case ClientOutcome.GaveUp:
+                return new(bug, Verdict.NotHandled, $"{what}: the client gave up although its consumer reads everything");
+            default:
+                break;
+        }
+
+        if (run.Control is { } control)
+        {
+            var c = control.Result;
+            bool controlFailed = RunFacts.FailedLoudly(c);
+            if (RunFacts.FailedLoudly(r) != controlFailed)
+            {
+                // A failure where the control completed may be the client's own timeout on a loaded machine: it rests on
+                // time, so it is confirmed alone before it decides anything.
+                return controlFailed
+                    ? new(bug, Verdict.NotHandled, $"{what}: returned {RunFacts.Describe(r)}, while its control run {control.RunId} surfaced the recording's error")
+                    : new(bug, Verdict.NotHandled, $"{what}: {RunFacts.Failure(r)}; its control run {control.RunId} completed", Timing: true);
+            }
+
+            string? fromControl = AgainstControl(c, r);
+            return fromControl is null
+                ? new(bug, Verdict.Handled, $"{what}: the same answer as its control run {control.RunId} ({c.Text.Length} chars, stop_reason {c.StopReason ?? "not reported"}{(controlFailed ? ", an error" : "")})")
+                : new(bug, Verdict.NotHandled, $"{what}: {fromControl} (control run {control.RunId})");
+        }
+
+        // A recording that itself ends in an error (or without message_stop) must end in an error: any error will do.
+        var expected = RunFacts.Expected(run);
+        if (RunFacts.FailedLoudly(r) && expected.IsComplete)
+        {
+            return new(bug, Verdict.NotHandled, $"{what}: {RunFacts.Failure(r)}", Timing: true);
+        }
+
+        string? difference = AgainstReference(expected, r);
+        return difference is null
+            ? new(bug, Verdict.Handled, $"{what}: text ({expected.Text.Length} chars), tool inputs and stop_reason as the reference reader reads them")
+            : new(bug, Verdict.NotHandled, $"{what}: {difference}");
+    }
+
     /// <summary>The first differing position with a short excerpt of both sides, or null when equal.</summary>
     internal static string? Difference(string what, string expected, string actual)
     {

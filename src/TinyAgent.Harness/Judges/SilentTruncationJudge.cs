@@ -61,25 +61,26 @@ internal sealed class SilentTruncationJudge : IJudge
 
         if (maxTokens)
         {
+            string ending = facts.ToolCut ? "a max_tokens ending inside a tool_use input" : "a max_tokens ending";
             if (r.Outcome == ClientOutcome.Hung)
             {
-                return new(Bug, Verdict.NotHandled, $"after a max_tokens ending: hung ({r.Error?.Message})", Timing: true);
+                return new(Bug, Verdict.NotHandled, $"after {ending}: hung ({r.Error?.Message})", Timing: true);
             }
 
             if (StopReasons.IsLength(r.StopReason) || StopReasons.IsLength(r.Error?.Type))
             {
-                return new(Bug, Verdict.Handled, $"after a max_tokens ending: surfaced {r.StopReason ?? r.Error?.Type} ({RunFacts.Describe(r)})");
+                return new(Bug, Verdict.Handled, $"after {ending}: surfaced {r.StopReason ?? r.Error?.Type} ({RunFacts.Describe(r)})");
             }
 
             if (RunFacts.FailedLoudly(r))
             {
-                return new(Bug, Verdict.Handled, $"after a max_tokens ending: {RunFacts.Failure(r)}");
+                return new(Bug, Verdict.Handled, $"after {ending}: {RunFacts.Failure(r)}");
             }
 
             bool neverReports = r.StopReason is null && (run.Control is null || run.Control.Result.StopReason is null);
             return new(Bug, Verdict.NotHandled, neverReports
-                ? $"after a max_tokens ending: returned {RunFacts.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
-                : $"after a max_tokens ending: returned {RunFacts.Describe(r)}");
+                ? $"after {ending}: returned {RunFacts.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
+                : $"after {ending}: returned {RunFacts.Describe(r)}");
         }
 
         return RunFinding.NotExercised(Bug, "the stream ends complete with message_stop");

@@ -60,48 +60,7 @@ internal sealed class SplitPacketJudge : IJudge
             cuts = $"{gapped} gapped cut(s) inside frames";
         }
 
-        switch (r.Outcome)
-        {
-            case ClientOutcome.Hung:
-                return new(Bug, Verdict.NotHandled, $"{cuts}: the client hung: {r.Error?.Message}", Timing: true);
-            case ClientOutcome.GaveUp:
-                return new(Bug, Verdict.NotHandled, $"{cuts}: the client gave up although its consumer reads everything");
-            default:
-                break;
-        }
-
-        return run.Control is { } control ? AgainstControl(cuts, control, r) : AgainstReference(cuts, RunFacts.Expected(run), r);
-    }
-
-    private RunFinding AgainstControl(string cuts, ControlRun control, ClientResult r)
-    {
-        var c = control.Result;
-        bool controlFailed = RunFacts.FailedLoudly(c);
-        if (RunFacts.FailedLoudly(r) != controlFailed)
-        {
-            return new(Bug, Verdict.NotHandled, controlFailed
-                ? $"{cuts}: returned {RunFacts.Describe(r)}, while its control run {control.RunId} surfaced the recording's error"
-                : $"{cuts}: {RunFacts.Failure(r)}; its control run {control.RunId} completed");
-        }
-
-        string? difference = AnswerComparison.AgainstControl(c, r);
-        return difference is null
-            ? new(Bug, Verdict.Handled, $"{cuts}: the same answer as its control run {control.RunId} ({c.Text.Length} chars, stop_reason {c.StopReason ?? "not reported"}{(controlFailed ? ", an error" : "")})")
-            : new(Bug, Verdict.NotHandled, $"{cuts}: {difference} (control run {control.RunId})");
-    }
-
-    private RunFinding AgainstReference(string cuts, ExpectedResult expected, ClientResult r)
-    {
-        // A recording that itself ends in an error (or without message_stop) must end in an error: any error will do.
-        if (RunFacts.FailedLoudly(r) && expected.IsComplete)
-        {
-            return new(Bug, Verdict.NotHandled, $"{cuts}: {RunFacts.Failure(r)}");
-        }
-
-        string? difference = AnswerComparison.AgainstReference(expected, r);
-        return difference is null
-            ? new(Bug, Verdict.Handled, $"{cuts}: text ({expected.Text.Length} chars), tool inputs and stop_reason as the reference reader reads them")
-            : new(Bug, Verdict.NotHandled, $"{cuts}: {difference}");
+        return AnswerComparison.SameAnswer(Bug, cuts, run);
     }
 
     /// <summary>How many of the client's reads ended inside a frame; null when the reads are unknown (exec) or span several requests.</summary>

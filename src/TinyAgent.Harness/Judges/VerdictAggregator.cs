@@ -13,7 +13,7 @@ internal static class VerdictAggregator
 {
     /// <summary>The judges, one per concern in <see cref="Bugs.All"/>, in that order.</summary>
     public static IReadOnlyList<IJudge> AllJudges { get; } =
-        [new BaselineJudge(), new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge()];
+        [new BaselineJudge(), new SplitPacketJudge(), new SilentTruncationJudge(), new GhostStreamJudge(), new StallJudge(), new RetryJudge(), new WireVariantsJudge()];
 
     /// <summary>
     /// Every judge's finding on one run, as the suite and the library both report it. A run whose request never
@@ -29,8 +29,7 @@ internal static class VerdictAggregator
         [.. Findings(run, judges).Select(f => new JudgedRun(run.RunId, f))];
 
     /// <summary>
-    /// Any not-handled run decides not-handled; else any not-reproduced run (a timing failure that did not happen again
-    /// alone) decides not-reproduced; else any handled run decides handled; else not-exercised.
+    /// Any not-handled run decides not-handled; else any handled run decides handled; else not-exercised.
     /// Every bug in <paramref name="bugs"/> (default <see cref="Bugs.All"/>) gets an entry, even with no findings.
     /// </summary>
     public static IReadOnlyDictionary<string, BugVerdict> Aggregate(IEnumerable<JudgedRun> findings, IEnumerable<string>? bugs = null)
@@ -41,7 +40,6 @@ internal static class VerdictAggregator
         {
             var runs = byBug.GetValueOrDefault(bug) ?? [];
             var verdict = runs.Any(r => r.Finding.Verdict == Verdict.NotHandled) ? Verdict.NotHandled
-                : runs.Any(r => r.Finding.Verdict == Verdict.NotReproduced) ? Verdict.NotReproduced
                 : runs.Any(r => r.Finding.Verdict == Verdict.Handled) ? Verdict.Handled
                 : Verdict.NotExercised;
             var deciding = verdict == Verdict.NotExercised ? [] : runs.Where(r => r.Finding.Verdict == verdict).ToList();

@@ -35,6 +35,9 @@ internal sealed record PlanSummary
     /// <summary>Every wait the plan scripts before its last byte (latency, recorded timing, the quiet time around gapped cuts).</summary>
     public TimeSpan ScriptedWait { get; init; }
 
+    /// <summary>The plan stalls and keeps writing keepalives (pings or comments) meanwhile.</summary>
+    public bool StallKeepalive { get; init; }
+
     public IReadOnlyList<string> Faults { get; init; } = [];
 
     public int Seed { get; init; }

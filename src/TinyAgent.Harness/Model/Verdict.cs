@@ -12,7 +12,13 @@ internal static class Bugs
     public const string GhostStream = "ghost-stream";
     public const string Stall = "stall";
 
-    public static IReadOnlyList<string> All { get; } = [Baseline, SplitPacket, SilentTruncation, GhostStream, Stall];
+    /// <summary>Retries an error status before the stream as the server asks, and delivers the answer.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>Lossless variations real endpoints and gateways produce give the control answer.</summary>
+    public const string WireVariants = "wire-variants";
+
+    public static IReadOnlyList<string> All { get; } = [Baseline, SplitPacket, SilentTruncation, GhostStream, Stall, Retry, WireVariants];
 }
 
 internal enum Verdict
@@ -20,9 +26,6 @@ internal enum Verdict
     NotExercised,
     Handled,
     NotHandled,
-
-    /// <summary>A not-handled that rested on time and did not happen again when its run was repeated alone.</summary>
-    NotReproduced,
 }
 
 /// <summary>A judge's finding on one run: whether the run exercised the bug, and if so whether the client handled it.</summary>

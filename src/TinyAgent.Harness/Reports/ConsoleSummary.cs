@@ -42,6 +42,14 @@ internal static class ConsoleSummary
             output.WriteLine($"note: {note}");
         }
 
+        foreach (var client in Rows(report, selfCheckPassed))
+        {
+            foreach (var (bug, r) in client.Bugs.Where(b => b.Value.NotReproduced is > 0))
+            {
+                output.WriteLine($"note: {client.Name} / {bug}: {r.NotReproduced} timing failure(s) did not happen again alone (1 of 2 attempts); judged by the run alone");
+            }
+        }
+
         output.WriteLine();
         WriteHistograms(report.ChunkSizes, output);
     }
@@ -121,7 +129,7 @@ internal static class ConsoleSummary
             return text;
         }
 
-        string code = !r.Met ? "31;1" : r.Verdict switch { Verdict.Handled => "32", Verdict.NotHandled => "33", Verdict.NotReproduced => "35", _ => "90" };
+        string code = !r.Met ? "31;1" : r.Verdict switch { Verdict.Handled => "32", Verdict.NotHandled => "33", _ => "90" };
         return $"\u001b[{code}m{text}\u001b[0m";
     }
 }

@@ -87,7 +87,7 @@ internal sealed class JUnitReportWriter : IReportWriter
 
             // A run contradicts the expectation when it shows the opposite verdict: handled where the
             // client was expected to fail (specimen not caught here), or not-handled where it should pass.
-            if (expected == Verdict.Handled && finding.Verdict is Verdict.NotHandled or Verdict.NotReproduced)
+            if (expected == Verdict.Handled && finding.Verdict == Verdict.NotHandled)
             {
                 lines.Add($"{bug}: {finding.Verdict.ToName()}, expected handled: {finding.Evidence}");
             }

@@ -77,9 +77,13 @@ internal sealed class MarkdownReportWriter : IReportWriter
         {
             Verdict.Handled => "✅ handled",
             Verdict.NotHandled => "❌ not handled",
-            Verdict.NotReproduced => "⚠️ not reproduced alone",
             _ => "➖ not exercised",
         };
+        if (r.NotReproduced is int n)
+        {
+            mark += $" ({n} timing failure(s) not reproduced alone)";
+        }
+
         return r.Expected is null ? mark : $"{mark}{(r.Met ? "" : $" (expected {r.Expected.Value.ToName()})")}";
     }
 

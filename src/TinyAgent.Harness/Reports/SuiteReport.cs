@@ -39,13 +39,18 @@ internal sealed record ClientReport(string Name, IReadOnlyDictionary<string, Bug
 /// <param name="Verdict">handled, not-handled, not-reproduced or not-exercised.</param>
 /// <param name="Expected">The verdict the config expects, if any.</param>
 /// <param name="DecidingRuns">Ids of the runs that decided the verdict (all not-handled runs, or the handled ones).</param>
-internal sealed record BugReport(Verdict Verdict, string Evidence, Verdict? Expected, bool Met, int RunsExercised, IReadOnlyList<string> DecidingRuns);
+internal sealed record BugReport(Verdict Verdict, string Evidence, Verdict? Expected, bool Met, int RunsExercised, IReadOnlyList<string> DecidingRuns)
+{
+    /// <summary>Runs whose timing failure did not happen again alone (they count with their verdict alone); null when none.</summary>
+    public int? NotReproduced { get; init; }
+}
 
 /// <param name="Timing">The finding rests on time (a hang, a late error or disconnect); null when it does not.</param>
-internal sealed record FindingReport(Verdict Verdict, string Evidence, bool? Timing = null);
+/// <param name="NotReproduced">A timing failure that did not happen again when the run was repeated alone: the verdict is the run alone's.</param>
+internal sealed record FindingReport(Verdict Verdict, string Evidence, bool? Timing = null, bool? NotReproduced = null);
 
 /// <summary>A timing failure re-run alone, with nothing else in flight.</summary>
-/// <param name="Status">confirmed, not-reproduced, or unconfirmed (another run of the same concern decided the verdict).</param>
+/// <param name="Status">confirmed, not-reproduced (the run alone decides), or unconfirmed (another run of the same concern decided the verdict).</param>
 /// <param name="Attempts">Every attempt, the original first: "not-handled: evidence".</param>
 internal sealed record ConfirmationReport(ConfirmationStatus Status, IReadOnlyList<string> Attempts);
 

@@ -89,11 +89,12 @@ internal static class ReportBuilder
         int exercised = runs.Count(r => r.Findings.TryGetValue(bug, out var f) && f.Verdict != Verdict.NotExercised);
         string evidence = v.Verdict switch
         {
-            Verdict.NotHandled or Verdict.NotReproduced => $"{v.DecidingRuns.Count} of {exercised} runs; first {v.DecidingRuns[0]}: {v.Evidence[0]}",
+            Verdict.NotHandled => $"{v.DecidingRuns.Count} of {exercised} runs; first {v.DecidingRuns[0]}: {v.Evidence[0]}",
             Verdict.Handled => $"all {exercised} runs; e.g. {v.DecidingRuns[0]}: {v.Evidence[0]}",
             _ => "no run exercised it",
         };
-        return new BugReport(v.Verdict, evidence, null, true, exercised, v.DecidingRuns);
+        int notReproduced = runs.Count(r => r.Findings.TryGetValue(bug, out var f) && f.NotReproduced == true);
+        return new BugReport(v.Verdict, evidence, null, true, exercised, v.DecidingRuns) { NotReproduced = notReproduced == 0 ? null : notReproduced };
     }
 
     /// <summary>Combines shard reports: runs are concatenated (deduplicated by id) and verdicts recomputed.</summary>

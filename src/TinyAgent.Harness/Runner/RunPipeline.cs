@@ -25,8 +25,8 @@ internal sealed record RunRequest
     public ControlRun? Control { get; init; }
 }
 
-/// <summary>A bound run: the base URL its client uses, and the waits its first plan scripts.</summary>
-internal sealed record BoundRun(Uri BaseUrl, TimeSpan ScriptedWait);
+/// <summary>A bound run: the base URL its client uses, the waits its first plan scripts, and roughly how long it will take.</summary>
+internal sealed record BoundRun(Uri BaseUrl, TimeSpan ScriptedWait, TimeSpan ExpectedDuration);
 
 /// <summary>
 /// One run, one way: bind the scenario, run the client under its guard, collect the server's evidence (which carries
@@ -42,8 +42,15 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
     public TimeProvider Time => time;
 
     /// <summary>Binds the request's scenario on the server (planning its first attempt) and returns where a client finds it.</summary>
-    public BoundRun Bind(RunRequest request) =>
-        new(server.ScenarioUrl(request.Key), table.Bind(request.Key, request.Recording, request.Faults, request.Seed).Summary.ScriptedWait);
+    public BoundRun Bind(RunRequest request)
+    {
+        var plan = table.Bind(request.Key, request.Recording, request.Faults, request.Seed).Summary;
+
+        // A stall lasts until the client's timeouts end it; a pause or a slow close adds its own time.
+        var expected = plan.ScriptedWait + (plan.Facts.Stalls ? timeouts.Idle : TimeSpan.Zero) + (plan.StallKeepalive ? timeouts.Total : TimeSpan.Zero)
+            + (plan.Facts.Pause ?? TimeSpan.Zero) + (request.Consumer.GiveUpAfterDeltas is null ? TimeSpan.Zero : TimeSpan.FromSeconds(1));
+        return new(server.ScenarioUrl(request.Key), plan.ScriptedWait, expected);
+    }
 
     /// <summary>Binds the request, runs <paramref name="client"/> on it and observes the run (not yet judged).</summary>
     public Task<RunObservation> RunAsync(RunRequest request, IClientUnderTest client, CancellationToken cancellationToken) =>

@@ -94,12 +94,17 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
             {
                 // Delays are kept against the timeline from the first write, not from the previous write: each
                 // timer wakes a little late, and measured from the previous write those overshoots add up (under
-                // load, hundreds of ms by the end of a long stream). A late chunk makes the next wait shorter.
+                // load, hundreds of ms by the end of a long stream). A late chunk makes the next wait shorter, down to half.
                 var wait = chunk.DelayBefore;
                 if (firstWrite != 0)
                 {
                     due += chunk.DelayBefore;
                     wait = due - time.GetElapsedTime(firstWrite);
+
+                    // Catching up never turns the rest into a burst: a stream still flowing after a give-up must keep
+                    // flowing (at least half of each planned gap), or a ghost would look like a stream that ended.
+                    var floor = chunk.DelayBefore / 2;
+                    wait = wait < floor ? floor : wait;
                 }
 
                 if (lastWrite != 0 && (chunk.Separate || previousSeparate) && options.SplitGap > TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Reports;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;
@@ -93,18 +94,31 @@ internal sealed class ControlRuleTests
     }
 
     [Test]
-    public void A_not_reproduced_timing_failure_never_reads_as_a_plain_not_handled()
+    public void A_timing_failure_that_does_not_happen_again_alone_is_judged_by_the_run_alone_and_counted()
     {
-        var findings = new[]
+        static RunReport Run(string id, FindingReport finding) => new()
         {
-            new JudgedRun("a", new RunFinding(Bugs.Stall, Verdict.Handled, "ok")),
-            new JudgedRun("b", new RunFinding(Bugs.Stall, Verdict.NotReproduced, "not reproduced alone (1 of 2 attempts)", Timing: true)),
+            Id = id,
+            Client = "c",
+            Recording = "rec",
+            Scenario = "stall",
+            Faults = [],
+            Consumer = "read-all",
+            Seed = 1,
+            Outcome = ClientOutcome.Failed,
+            Timings = new RunTimings(null, null, null),
+            Findings = new Dictionary<string, FindingReport> { [Bugs.Stall] = finding },
+            Chunks = new RunChunks([], [], null),
         };
 
-        var verdict = VerdictAggregator.Aggregate(findings, [Bugs.Stall])[Bugs.Stall];
-        Assert.That(verdict.Verdict, Is.EqualTo(Verdict.NotReproduced));
-        Assert.That(verdict.DecidingRuns, Is.EqualTo(new[] { "b" }));
-        Assert.That(Verdict.NotReproduced.ToName(), Is.EqualTo("not-reproduced"));
+        var report = Runner.ReportBuilder.Aggregate(Bugs.Stall,
+        [
+            Run("a", new FindingReport(Verdict.Handled, "error 1010 ms after the last content byte")),
+            Run("b", new FindingReport(Verdict.Handled, "not reproduced alone (1 of 2 attempts failed): ...", NotReproduced: true)),
+        ]);
+
+        Assert.That(report.Verdict, Is.EqualTo(Verdict.Handled), "load never flips a verdict");
+        Assert.That(report.NotReproduced, Is.EqualTo(1), "but the report says so");
     }
 
     [Test]

@@ -59,4 +59,48 @@ internal sealed class StallJudgeTests
     {
         Assert.That(Judge.Judge(Make(Result(ClientOutcome.Hung))).Verdict, Is.EqualTo(Verdict.NotExercised));
     }
+
+    [Test]
+    public void A_stall_of_keepalives_only_must_still_end_before_the_run_is_overdue()
+    {
+        var run = Stalled(TimedOut(4100));
+        var pinging = run with { Plan = run.Plan with { StallKeepalive = true } };
+
+        var ended = Judge.Judge(pinging);
+        Assert.That(ended.Verdict, Is.EqualTo(Verdict.Handled), ended.Evidence);
+        Assert.That(ended.Evidence, Does.Contain("a stall of keepalives only ended before the run was overdue"));
+
+        var hung = Judge.Judge(pinging with { Result = Result(ClientOutcome.Hung, error: new ClientError("hung", "still running 6000 ms after the server's last planned byte")) });
+        Assert.That(hung.Verdict, Is.EqualTo(Verdict.NotHandled));
+        Assert.That(hung.Evidence, Does.Contain("needs a total deadline or a content-progress timeout"));
+        Assert.That(hung.Timing, Is.True);
+    }
+
+    [Test]
+    public void Timing_out_during_a_pause_carried_by_keepalives_kills_a_live_stream()
+    {
+        var pause = new PlanFacts { Pause = TimeSpan.FromMilliseconds(2500) };
+        var control = new ControlRun("c/baseline/rec", Result(), Verdict.Handled, "ok");
+
+        var killed = Judge.Judge(Make(TimedOut(1100), pause, control: control));
+        Assert.That(killed.Verdict, Is.EqualTo(Verdict.NotHandled));
+        Assert.That(killed.Evidence, Does.Contain("timed out while keepalives were arriving"));
+
+        var kept = Judge.Judge(Make(Result(), pause, control: control));
+        Assert.That(kept.Verdict, Is.EqualTo(Verdict.Handled), kept.Evidence);
+    }
+
+    [Test]
+    public void Waiting_for_the_connection_to_close_after_message_stop_is_not_handled()
+    {
+        var slowClose = new PlanFacts { SlowClose = TimeSpan.FromSeconds(2) };
+        var control = new ControlRun("c/baseline/rec", Result(), Verdict.Handled, "ok");
+
+        var hung = Judge.Judge(Make(Result(ClientOutcome.Hung, error: new ClientError("hung", "still running")), slowClose, control: control));
+        Assert.That(hung.Verdict, Is.EqualTo(Verdict.NotHandled));
+        Assert.That(hung.Evidence, Does.Contain("waited for it to close instead of ending at message_stop"));
+
+        var done = Judge.Judge(Make(Result() with { EndedAt = TimeSpan.FromMilliseconds(90) }, slowClose, control: control));
+        Assert.That(done.Verdict, Is.EqualTo(Verdict.Handled), done.Evidence);
+    }
 }
