@@ -86,7 +86,7 @@ internal sealed class BadInputTests
         yield return Case("Expectation_names_unknown_client", Plus("\"expectations\":{\"nobody\":{}}"), Validate,
             "harness.json: expectations.nobody: names client 'nobody', which is not in \"clients\"");
         yield return Case("Expectation_names_unknown_bug", Plus("\"expectations\":{\"tinyagent\":{\"split\":\"handled\"}}"), Validate,
-            "harness.json: expectations.tinyagent.split: unknown bug 'split' (expected one of: baseline, split-packet, silent-truncation, ghost-stream, stall)");
+            "harness.json: expectations.tinyagent.split: unknown bug 'split' (expected one of: baseline, split-packet, silent-truncation, ghost-stream, stall, retry, wire-variants)");
         yield return Case("Expectation_unknown_verdict", Plus("\"expectations\":{\"tinyagent\":{\"stall\":\"fine\"}}"), Validate,
             "harness.json: expectations.tinyagent.stall: unknown verdict 'fine' (expected handled, not-handled or not-exercised)");
         yield return Case("Recordings_glob_matches_nothing", """{"recordings":["recs/*.sse"],"clients":[{"name":"tinyagent"}],"scenarios":[{"name":"a"}]}""", Validate,
