@@ -29,9 +29,19 @@ internal sealed class ExecContractTests
             ],
             clients:
             [
-                .. modes.Select(m => ExecEntry(m, TestClient(m))),
+                .. modes.Select(m => ExecEntry(m, m == "crash" ? CrashAfterPreflight() : TestClient(m))),
                 ExecEntry("no-request", """echo '{"text":"","stop_reason":null,"error":{"type":"config","message":"no key"}}' > "$HARNESS_RESULT_FILE"; exit 1"""),
             ]);
+    }
+
+    /// <summary>
+    /// A program that gives no answer on its first run stops the suite (the preflight); to see crashes reported in the
+    /// matrix, this one answers its first run and crashes on every later one.
+    /// </summary>
+    private static string CrashAfterPreflight()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), $"harness-crash-marker-{Guid.NewGuid():N}");
+        return $"if [ -e '{marker}' ]; then {TestClient("crash")}; else touch '{marker}'; {TestClient("good")}; fi";
     }
 
     [Test]
