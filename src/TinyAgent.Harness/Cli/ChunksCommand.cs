@@ -14,7 +14,7 @@ namespace TinyAgent.Harness.Cli;
 /// </summary>
 internal static class ChunksCommand
 {
-    private static readonly Argument<string?> RecordingPath = new("recording") { Description = "A .sse recording (a path, or a name in ./recordings).", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Argument<string?> RecordingPath = new("recording") { Description = "A .sse recording (a path, a name in ./recordings, or a bundled recording's name).", Arity = ArgumentArity.ZeroOrOne };
     private static readonly Option<string?> Chunking = new("--chunking") { Description = "Fault specs, ';'-separated, e.g. random:min=1,max=64 (default: recorded when the sidecar has a timeline, else per-frame)." };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the chunking plan (default 1).", DefaultValueFactory = _ => 1 };
     private static readonly Option<bool> Json = new("--json") { Description = "Print the same data as JSON." };
@@ -105,6 +105,12 @@ internal static class ChunksCommand
         {
             string named = context.Resolve(Path.Combine("recordings", path.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal) ? path : path + RecordingLoader.Extension));
             full = File.Exists(named) ? named : full;
+        }
+
+        // A bundled recording's name works anywhere: the default suite is embedded in the harness.
+        if (!File.Exists(full) && EmbeddedSuite.Find(path) is { } bundled)
+        {
+            return bundled;
         }
 
         try

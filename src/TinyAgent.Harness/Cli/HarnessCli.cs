@@ -19,6 +19,7 @@ internal static class HarnessCli
         root.Subcommands.Add(ChunksCommand.Create(context));
         root.Subcommands.Add(RecordCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(InitCommand.Create(context));
         return root;
     }
 
@@ -47,7 +48,7 @@ internal static class HarnessCli
         }
         catch (ConfigException ex)
         {
-            context.Err.WriteLine($"tinyagent-harness: {ex.Message}");
+            context.Err.WriteLine($"tinyagent-harness: {ex.Message.ReplaceLineEndings(" ").TrimEnd()}");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)

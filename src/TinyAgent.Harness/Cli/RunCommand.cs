@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Reports;
 using TinyAgent.Harness.Runner;
 
@@ -33,7 +34,8 @@ internal static class RunCommand
 
     private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
     {
-        var inputs = SuiteInputs.Load(context, parse.GetValue(ConfigOption), parse.GetValue(RecordingOption) ?? []);
+        var recordingOverrides = parse.GetValue(RecordingOption) ?? [];
+        var inputs = SuiteInputs.Load(context, parse.GetValue(ConfigOption), recordingOverrides);
         var config = inputs.Config;
         ShardSpec? shard = parse.GetValue(ShardOption) is { } s ? ShardSpec.Parse(s) : null;
         int seed = parse.GetValue(SeedOption) ?? config.Seed;
@@ -57,16 +59,22 @@ internal static class RunCommand
             string name = execs.Length == 1 ? "exec" : $"exec-{i + 1}";
             if (config.Clients.Any(c => c.Name == name))
             {
-                throw new ConfigException($"--client-exec: names its client '{name}', which {config.File} already uses for a client; rename that client");
+                throw new ConfigException($"--client-exec: names its client '{name}', which {config.Shown} already uses for a client; rename that client");
             }
 
             clients.Add(new ClientConfig(name, execs[i], null));
         }
 
         var scenarioNames = parse.GetValue(ScenarioOption) ?? [];
-        foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n)))
+        foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n) && !inputs.Skipped.Contains(n)))
         {
-            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name))})");
+            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name).Concat(inputs.Skipped))})");
+        }
+
+        var skipped = inputs.Skipped.Where(n => scenarioNames.Length == 0 || scenarioNames.Contains(n)).ToList();
+        if (skipped.Count > 0)
+        {
+            context.Out.WriteLine($"note: skipped scenario{(skipped.Count == 1 ? "" : "s")} {string.Join(", ", skipped)}: restricted to recordings that --recording did not select");
         }
 
         if (scenarioNames.Length > 0)
@@ -82,8 +90,18 @@ internal static class RunCommand
         context.Out.WriteLine($"tinyagent-harness: {selected.Count} runs ({clients.Count} clients x {config.Scenarios.Count} scenarios x {inputs.Recordings.Count} recordings{(shard is null ? "" : $", shard {shard}")}), seed {seed}, parallelism {config.Parallelism}");
 
         var runner = new SuiteRunner(config, context.Time, new Clients.ClientFactory(config, context.WorkingDirectory), context.Out, context.Interactive);
+        await PreflightAsync(context, runner, [.. clients.Where(c => c.Exec is not null)], inputs.Recordings, seed).ConfigureAwait(false);
         var (runs, interrupted, wall) = await runner.RunAsync(selected, context.Interrupt).ConfigureAwait(false);
-        var report = ReportBuilder.Build(runs, config.Expectations, [.. clients.Select(c => c.Name)], seed, wall, interrupted, shard?.ToString());
+
+        // A narrowed run cannot fail an expectation that none of its runs exercised; a full run of the config still does.
+        bool narrowed = only.Length > 0 || scenarioNames.Length > 0 || recordingOverrides.Length > 0;
+        var report = ReportBuilder.Build(runs, config.Expectations, [.. clients.Select(c => c.Name)], seed, wall, interrupted, shard?.ToString(), narrowed);
+        report = report with
+        {
+            Config = config.Shown,
+            Headline = execs.Length > 0 && only.Length == 0 ? [.. clients.Where(c => c.Exec is not null && execs.Contains(c.Exec)).Select(c => c.Name)] : [],
+            Clients = [.. report.Clients.Select(c => c with { Command = clients.First(x => x.Name == c.Name).Exec })],
+        };
 
         var written = ReportWriters.WriteAll(report, outDir, config.ReportFormats);
         ConsoleSummary.Write(report, context.Out, context.Color);
@@ -97,6 +115,45 @@ internal static class RunCommand
         context.Out.WriteLine($"{runs.Count} runs in {wall.TotalSeconds:0.0} s ({runs.Count / Math.Max(0.001, wall.TotalSeconds):0} runs/s); reports: {string.Join(", ", written.Select(Path.GetFileName))} in {outDir}");
         context.Out.WriteLine(interrupted ? "INTERRUPTED: partial report written" : report.Passed ? "PASSED: every expectation met" : "FAILED: see above");
         return interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
+    }
+
+    /// <summary>
+    /// Each exec client answers one control run (text-short, or the first recording) before the matrix; one that cannot
+    /// start, or exits non-zero with nothing on stdout and no result file, stops the run with one line.
+    /// </summary>
+    private static async Task PreflightAsync(CliContext context, SuiteRunner runner, IReadOnlyList<ClientConfig> execs, IReadOnlyList<Recordings.Recording> recordings, int seed)
+    {
+        if (execs.Count == 0 || recordings.Count == 0)
+        {
+            return;
+        }
+
+        var probe = recordings.FirstOrDefault(r => r.Name == "text-short") ?? recordings[0];
+        var results = await runner.PreflightAsync(execs, probe, seed, context.Interrupt).ConfigureAwait(false);
+        for (int i = 0; i < execs.Count; i++)
+        {
+            var (client, result) = (execs[i], results[i]);
+            if (Unusable(result) is { } what)
+            {
+                throw new ConfigException(
+                    $"client '{client.Name}' (`{client.Exec}`) {what} on its first run (the control on {probe.Name}, no fault); " +
+                    "the exec contract expects a program that POSTs to $ANTHROPIC_BASE_URL/v1/messages and prints the answer's text on stdout (exit 0 when complete) or writes HARNESS_RESULT_FILE (docs/exec.md)");
+            }
+
+            context.Out.WriteLine($"preflight: {client.Name} (`{client.Exec}`) answered the control on {probe.Name}: {result.Outcome.ToName()}{(result.Read is null ? "" : $", {ConsoleSummary.ReadNote(result.Read)}")}");
+        }
+    }
+
+    /// <summary>What makes a first run no answer at all, or null when it is one (whatever its verdict).</summary>
+    private static string? Unusable(Model.ClientResult result)
+    {
+        string stderr = (result.Stderr ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        stderr = stderr.Length > 200 ? stderr[..200] + "..." : stderr;
+        string said = stderr.Length == 0 ? "" : $" (stderr: {stderr})";
+        return result.Outcome != Model.ClientOutcome.Crashed ? null
+            : result.ExitCode is null && result.Read is null ? $"could not start: {result.Error?.Message}"
+            : result.Read == Clients.ExecClient.ReadStdout ? $"exited with code {result.ExitCode} and printed nothing on stdout{said}"
+            : null;
     }
 
     /// <summary>A one-line error for a bad seed (the default names the CLR type).</summary>

@@ -1,31 +1,47 @@
+using Microsoft.Extensions.FileSystemGlobbing;
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Cli;
 
-/// <summary>The config and recordings a suite runs on, loaded and validated in one place for <c>run</c> and <c>validate</c>.</summary>
-internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings)
+/// <summary>The config and recordings a suite runs on, loaded and validated in one place for <c>run</c>, <c>serve</c> and <c>validate</c>.</summary>
+/// <param name="Skipped">Scenarios left out because they are restricted to recordings that --recording did not select.</param>
+internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings, IReadOnlyList<string> Skipped)
 {
     public const string DefaultConfig = "harness.json";
 
-    /// <param name="recordingOverrides">Paths or globs from <c>--recording</c>, relative to the working directory; replace the config's.</param>
+    /// <summary>
+    /// An explicit <paramref name="configPath"/> wins, then <c>harness.json</c> in the working directory, then the suite
+    /// embedded in the harness (said in one line on the console, so nobody mistakes it for their own file).
+    /// </summary>
+    /// <param name="recordingOverrides">Files or globs from <c>--recording</c>, anywhere, relative to the working directory; replace the config's.</param>
     public static SuiteInputs Load(CliContext context, string? configPath, IReadOnlyList<string> recordingOverrides)
     {
         string path = context.Resolve(configPath ?? DefaultConfig);
-        var config = ConfigLoader.Load(path);
+        HarnessConfig config;
+        if (configPath is null && !File.Exists(path))
+        {
+            config = EmbeddedSuite.LoadConfig(context.WorkingDirectory);
+            context.Out.WriteLine($"tinyagent-harness: no {DefaultConfig} here; using the embedded default suite ({EmbeddedSuite.RecordingFiles.Count} recordings)");
+        }
+        else
+        {
+            config = ConfigLoader.Load(path);
+        }
+
         var recordings = new List<Recording>();
         if (recordingOverrides.Count > 0)
         {
             foreach (string pattern in recordingOverrides)
             {
-                recordings.AddRange(LoadPattern(pattern, context.WorkingDirectory, root: null, "--recording: "));
+                recordings.AddRange(LoadOverride(context, config, pattern));
             }
         }
         else
         {
             for (int i = 0; i < config.Recordings.Count; i++)
             {
-                recordings.AddRange(LoadPattern(config.Recordings[i], config.BaseDirectory, root: config.BaseDirectory, $"{config.File}: recordings[{i}]: "));
+                recordings.AddRange(LoadConfigPattern(config, config.Recordings[i], $"{config.File}: recordings[{i}]: "));
             }
         }
 
@@ -35,29 +51,89 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
             throw new ConfigException($"recording name '{duplicate.Key}' is used by {string.Join(" and ", duplicate.Select(r => r.Path))}; names must be unique");
         }
 
+        var skipped = new List<string>();
         foreach (var (scenario, i) in config.Scenarios.Select((s, i) => (s, i)))
         {
             if (scenario.Recordings is not null && !recordings.Any(r => Runner.RunSpec.Matches(scenario.Recordings, r)))
             {
-                throw new ConfigException($"{config.File}: scenarios[{i}].recordings: matches none of the suite's recordings");
+                // The user chose the recordings: a scenario made for others is simply not part of this run.
+                skipped.Add(recordingOverrides.Count > 0
+                    ? scenario.Name
+                    : throw new ConfigException($"{config.File}: scenarios[{i}].recordings: matches none of the suite's recordings"));
             }
         }
 
-        return new SuiteInputs(config, recordings);
+        config = config with { Scenarios = [.. config.Scenarios.Where(s => !skipped.Contains(s.Name))] };
+        return new SuiteInputs(config, recordings, skipped);
     }
 
-    private static IReadOnlyList<Recording> LoadPattern(string pattern, string baseDirectory, string? root, string where)
+    /// <summary>A config glob: relative to the config's folder and never outside it (the embedded suite's come from the assembly).</summary>
+    private static IReadOnlyList<Recording> LoadConfigPattern(HarnessConfig config, string pattern, string where)
     {
         try
         {
-            // Config globs must stay inside the config's folder; a path given on the command line is the user's explicit choice.
+            if (config.Embedded)
+            {
+                var embedded = EmbeddedSuite.LoadGlob(pattern);
+                return embedded.Count > 0 ? embedded : throw new RecordingException($"{pattern}: matches no embedded recording");
+            }
+
             return pattern.Contains('*') || pattern.Contains('?')
-                ? RecordingLoader.LoadGlob(pattern, baseDirectory)
-                : [RecordingLoader.Load(root is null ? Path.GetFullPath(Path.Combine(baseDirectory, pattern)) : pattern, root)];
+                ? RecordingLoader.LoadGlob(pattern, config.BaseDirectory)
+                : [RecordingLoader.Load(pattern, config.BaseDirectory)];
         }
         catch (RecordingException ex)
         {
             throw new ConfigException(where + ex.Message);
         }
+    }
+
+    /// <summary>
+    /// A <c>--recording</c> value: the user's explicit choice, so any file or glob, absolute or relative to the working
+    /// directory (not the config's folder). A glob runs from the folder before its first wildcard segment. With the
+    /// embedded suite, a name that is not on disk may name an embedded recording.
+    /// </summary>
+    private static IReadOnlyList<Recording> LoadOverride(CliContext context, HarnessConfig config, string pattern)
+    {
+        try
+        {
+            if (!pattern.Contains('*') && !pattern.Contains('?'))
+            {
+                string full = context.Resolve(pattern);
+                return !File.Exists(full) && config.Embedded && EmbeddedSuite.Find(pattern) is { } bundled
+                    ? [bundled]
+                    : [RecordingLoader.Load(full)];
+            }
+
+            string[] segments = pattern.Replace('\\', '/').Split('/');
+            int first = Array.FindIndex(segments, s => s.Contains('*') || s.Contains('?'));
+            string folderPart = string.Join('/', segments[..first]);
+            string rest = string.Join('/', segments[first..]);
+            string folder = context.Resolve(folderPart.Length == 0 ? (pattern.StartsWith('/') ? "/" : ".") : folderPart);
+            if (config.Embedded && (!Directory.Exists(folder) || !HasMatch(rest, folder)) && EmbeddedSuite.LoadGlob(pattern) is { Count: > 0 } bundledMatches)
+            {
+                return bundledMatches;
+            }
+
+            try
+            {
+                return RecordingLoader.LoadGlob(rest, folder);
+            }
+            catch (RecordingException ex) when (ex.Message.StartsWith(rest + ": ", StringComparison.Ordinal))
+            {
+                throw new RecordingException(pattern + ex.Message[rest.Length..]);
+            }
+        }
+        catch (RecordingException ex)
+        {
+            throw new ConfigException("--recording: " + ex.Message);
+        }
+    }
+
+    private static bool HasMatch(string glob, string folder)
+    {
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(glob);
+        return matcher.GetResultsInFullPath(folder).Any(f => f.EndsWith(RecordingLoader.Extension, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -18,7 +18,7 @@ internal static class ValidateCommand
             }
 
             var c = inputs.Config;
-            context.Out.WriteLine($"{c.File}: valid: {c.Scenarios.Count} scenarios, {c.Clients.Count} clients, {inputs.Recordings.Count} recordings");
+            context.Out.WriteLine($"{c.Shown}: valid: {c.Scenarios.Count} scenarios, {c.Clients.Count} clients, {inputs.Recordings.Count} recordings");
             return ExitCodes.Ok;
         });
         return command;

@@ -10,12 +10,19 @@ namespace TinyAgent.Harness.Clients;
 /// The <c>exec</c> contract: any program that talks to a base URL. Starts the command line once per run
 /// (<c>/bin/sh -c</c>; <c>cmd.exe /c</c> on Windows) with ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY (dummy),
 /// HARNESS_RESULT_FILE and, in give-up runs, HARNESS_CANCEL_AFTER_DELTAS and HARNESS_LINGER_MS; then reads
-/// <c>{"text": ..., "stop_reason": ..., "error": null | {"type", "message"}}</c> from the result file.
+/// <c>{"text": ..., "stop_reason": ..., "error": null | {"type", "message"}}</c> from the result file, or, when the
+/// program wrote none (an ordinary app, no adapter), takes all of its stdout as the text and its exit code as the outcome.
 /// </summary>
 internal sealed class ExecClient(string name, string commandLine, string? workingDirectory = null) : IClientUnderTest
 {
-    /// <summary>How much of stdout and stderr is kept (the tail).</summary>
+    /// <summary>How much of stdout and stderr is kept in the report (the tail).</summary>
     public const int OutputTail = 2048;
+
+    /// <summary>How much of stdout is kept as the answer's text for a program that writes no result file.</summary>
+    public const int StdoutLimit = 16 * 1024 * 1024;
+
+    public const string ReadResultFile = "result-file";
+    public const string ReadStdout = "stdout";
 
     public const string DummyApiKey = "sk-ant-harness-dummy";
 
@@ -56,10 +63,10 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
             psi.Environment["HARNESS_LINGER_MS"] = Ms(context.Linger);
         }
 
-        var stdout = new TailBuffer(OutputTail);
+        // stdout is read raw, not by lines: for a program without a result file it is the answer, byte for byte.
+        var stdout = new BoundedCapture(StdoutLimit);
         var stderr = new TailBuffer(OutputTail);
         using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => stdout.AppendLine(e.Data);
         process.ErrorDataReceived += (_, e) => stderr.AppendLine(e.Data);
 
         var time = context.Time;
@@ -80,7 +87,7 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         }
 
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
+        var stdoutDone = stdout.CopyFromAsync(process.StandardOutput.BaseStream);
         process.BeginErrorReadLine();
         try
         {
@@ -106,12 +113,23 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
                 }
             }
 
+            var endedAt = time.GetElapsedTime(started);
+            try
+            {
+                // A grandchild may still hold the pipe open: bounded, keeping what arrived.
+                await stdoutDone.WaitAsync(killed ? KillWait : StdoutDrain, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            string output = stdout.ToString();
             var result = new ClientResult
             {
                 StartedTimestamp = started,
-                EndedAt = time.GetElapsedTime(started),
+                EndedAt = endedAt,
                 ExitCode = process.HasExited ? process.ExitCode : null,
-                Stdout = stdout.ToString(),
+                Stdout = Tail(output),
                 Stderr = stderr.ToString(),
             };
             if (killed)
@@ -123,7 +141,7 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
                 };
             }
 
-            return ReadResult(result, resultFile, process.ExitCode, context.Consumer.GiveUpAfterDeltas is not null);
+            return ReadResult(result, resultFile, process.ExitCode, context.Consumer.GiveUpAfterDeltas is not null, output);
         }
         finally
         {
@@ -131,13 +149,31 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         }
     }
 
-    /// <summary>Turns the result file and the exit code into a result; a missing or unreadable file is a crash.</summary>
-    internal static ClientResult ReadResult(ClientResult measured, string resultFile, int exitCode, bool givesUp)
+    /// <summary>
+    /// Turns the result file and the exit code into a result; an unreadable file is a crash. Without a file the program
+    /// is read as its user sees it: all of <paramref name="stdout"/> is the text, exit 0 complete, non-zero failed (no
+    /// stop_reason can be told that way); nothing on stdout and a non-zero exit is a crash: there is no answer at all.
+    /// </summary>
+    internal static ClientResult ReadResult(ClientResult measured, string resultFile, int exitCode, bool givesUp, string stdout = "")
     {
         if (!File.Exists(resultFile))
         {
-            return Crashed(measured, $"exited with code {exitCode} without writing HARNESS_RESULT_FILE");
+            measured = measured with { Read = ReadStdout };
+            if (exitCode != 0 && stdout.Length == 0)
+            {
+                return Crashed(measured, $"exited with code {exitCode} with nothing on stdout and no HARNESS_RESULT_FILE");
+            }
+
+            return measured with
+            {
+                Outcome = exitCode != 0 ? ClientOutcome.Failed : givesUp ? ClientOutcome.GaveUp : ClientOutcome.Completed,
+                Text = stdout,
+                StopReason = null,
+                Error = exitCode != 0 ? new ClientError("exit_code", $"exited with code {exitCode}") : null,
+            };
         }
+
+        measured = measured with { Read = ReadResultFile };
 
         string text;
         string? stopReason;
@@ -180,6 +216,11 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         };
     }
 
+    /// <summary>How long stdout may take to reach its end after the process exited.</summary>
+    private static readonly TimeSpan StdoutDrain = TimeSpan.FromSeconds(2);
+
+    private static string Tail(string text) => text.Length > OutputTail ? "[...]" + text[^OutputTail..] : text;
+
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private static string? OptionalString(JsonElement obj, string field) =>
@@ -199,6 +240,41 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         catch (InvalidOperationException)
         {
             // exited between the deadline and the kill
+        }
+    }
+
+    /// <summary>Keeps the first <c>limit</c> bytes of a stream (the rest is read and dropped, so the writer never blocks); UTF-8 text.</summary>
+    private sealed class BoundedCapture(int limit)
+    {
+        private readonly Lock _gate = new();
+        private readonly MemoryStream _bytes = new();
+
+        public async Task CopyFromAsync(Stream source)
+        {
+            byte[] buffer = new byte[16 * 1024];
+            try
+            {
+                int n;
+                while ((n = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                {
+                    lock (_gate)
+                    {
+                        _bytes.Write(buffer, 0, (int)Math.Min(n, Math.Max(0, limit - _bytes.Length)));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // the pipe went away with the process: keep what arrived
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                return Encoding.UTF8.GetString(_bytes.GetBuffer(), 0, (int)_bytes.Length);
+            }
         }
     }
 

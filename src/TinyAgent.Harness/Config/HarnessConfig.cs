@@ -36,6 +36,12 @@ internal sealed record HarnessConfig
 {
     public required string File { get; init; }
     public required string BaseDirectory { get; init; }
+
+    /// <summary>The default suite embedded in the harness (no harness.json in the working directory); <see cref="BaseDirectory"/> is then the working directory.</summary>
+    public bool Embedded { get; init; }
+
+    /// <summary>How messages and the summary name this config: its file name, or "the embedded suite".</summary>
+    public string Shown => Embedded ? EmbeddedSuite.DisplayName : File;
     public int Seed { get; init; } = 1;
     public required IReadOnlyList<string> Recordings { get; init; }
     public required IReadOnlyList<ScenarioConfig> Scenarios { get; init; }

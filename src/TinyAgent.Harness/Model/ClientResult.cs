@@ -57,6 +57,9 @@ internal sealed record ClientResult
     public long StartedTimestamp { get; init; }
 
     public int? ExitCode { get; init; }
+
+    /// <summary>How an exec client's answer was read: <c>result-file</c> or <c>stdout</c> (no result file); null in process.</summary>
+    public string? Read { get; init; }
     public string? Stdout { get; init; }
     public string? Stderr { get; init; }
 }

@@ -10,9 +10,10 @@ internal static class ConsoleSummary
     {
         var bugs = report.Clients.SelectMany(c => c.Bugs.Keys).Distinct().ToList();
         int nameWidth = Math.Max(6, report.Clients.Select(c => c.Name.Length).DefaultIfEmpty(0).Max());
+        string? selfCheck = SelfCheck(report, out bool selfCheckPassed);
         output.WriteLine();
         output.WriteLine("client".PadRight(nameWidth) + "  " + string.Join("  ", bugs.Select(b => b.PadRight(17))));
-        foreach (var client in report.Clients)
+        foreach (var client in Rows(report, selfCheckPassed))
         {
             output.Write(client.Name.PadRight(nameWidth) + "  ");
             foreach (var bug in bugs)
@@ -25,8 +26,23 @@ internal static class ConsoleSummary
             output.WriteLine();
         }
 
-        output.WriteLine("(! = not what harness.json expects)");
-        foreach (var client in report.Clients)
+        output.WriteLine($"(! = not what {report.Config ?? "the config"} expects)");
+        foreach (var client in report.Clients.Where(c => c.Read is not null && (report.Headline.Count == 0 || report.Headline.Contains(c.Name))))
+        {
+            output.WriteLine($"{client.Name}: {(client.Command is null ? "" : $"`{client.Command}`, ")}{ReadNote(client.Read!)}");
+        }
+
+        if (selfCheck is not null)
+        {
+            output.WriteLine(selfCheck);
+        }
+
+        foreach (string note in report.Notes)
+        {
+            output.WriteLine($"note: {note}");
+        }
+
+        foreach (var client in Rows(report, selfCheckPassed))
         {
             foreach (var (bug, r) in client.Bugs.Where(b => b.Value.NotReproduced is > 0))
             {
@@ -36,6 +52,46 @@ internal static class ConsoleSummary
 
         output.WriteLine();
         WriteHistograms(report.ChunkSizes, output);
+    }
+
+    /// <summary>The rows a report shows: the headline clients when there are some (the built-ins too when their self-check failed), else all.</summary>
+    public static IEnumerable<ClientReport> Rows(SuiteReport report, bool selfCheckPassed) =>
+        report.Headline.Count == 0 || !selfCheckPassed
+            ? report.Clients.OrderBy(c => report.Headline.Contains(c.Name) ? 0 : 1) // stable: the user's client first
+            : report.Clients.Where(c => report.Headline.Contains(c.Name));
+
+    /// <summary>How a client's answers were read, in words.</summary>
+    public static string ReadNote(string read) => read switch
+    {
+        "stdout" => "read from stdout and the exit code (no result file; no stop_reason)",
+        "result-file" => "read from its result file",
+        _ => $"read from {read}",
+    };
+
+    /// <summary>
+    /// When the user's client is the headline, the built-in clients prove in one sentence that every verdict can fail:
+    /// each specimen caught for its bug and tinyagent handling all. Null without a headline.
+    /// </summary>
+    public static string? SelfCheck(SuiteReport report, out bool passed)
+    {
+        passed = true;
+        var builtIns = report.Clients.Where(c => !report.Headline.Contains(c.Name)).ToList();
+        if (report.Headline.Count == 0 || builtIns.Count == 0)
+        {
+            return null;
+        }
+
+        var expected = builtIns.Where(c => c.Bugs.Values.Any(b => b.Expected is not null)).ToList();
+        if (expected.Count == 0)
+        {
+            return $"self-check: {builtIns.Count} built-in client(s) ran, but {report.Config ?? "the config"} expects nothing of them, so they prove nothing";
+        }
+
+        var failed = expected.Where(c => c.Bugs.Values.Any(b => !b.Met)).ToList();
+        passed = failed.Count == 0;
+        return passed
+            ? $"self-check: the built-in specimens are caught and tinyagent passes, so every verdict can fail ({expected.Count} of {expected.Count})"
+            : $"self-check FAILED: {string.Join(", ", failed.Select(c => c.Name))} not as {report.Config ?? "the config"} expects ({expected.Count - failed.Count} of {expected.Count}), so a verdict above may be wrong";
     }
 
     public static void WriteHistograms(ChunkSizes sizes, TextWriter output)

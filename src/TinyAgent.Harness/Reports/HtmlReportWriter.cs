@@ -47,9 +47,11 @@ internal sealed class HtmlReportWriter : IReportWriter
         }
 
         h.Append("</tr>");
-        foreach (var client in report.Clients)
+        string? selfCheck = ConsoleSummary.SelfCheck(report, out bool selfCheckPassed);
+        var rows = ConsoleSummary.Rows(report, selfCheckPassed).ToList();
+        foreach (var client in rows)
         {
-            h.Append("<tr><th>").Append(E(client.Name)).Append("</th>");
+            h.Append("<tr><th>").Append(E(client.Name)).Append(client.Read is null ? "" : $"<br><small>read: {E(client.Read)}</small>").Append("</th>");
             foreach (var bug in bugs)
             {
                 if (!client.Bugs.TryGetValue(bug, out var r))
@@ -66,7 +68,23 @@ internal sealed class HtmlReportWriter : IReportWriter
             h.Append("</tr>");
         }
 
-        h.Append("</table>");
+        h.Append("</table><ul>");
+        foreach (var client in rows.Where(c => c.Read is not null))
+        {
+            h.Append("<li><b>").Append(E(client.Name)).Append("</b>: ").Append(client.Command is null ? "" : $"<code>{E(client.Command)}</code>, ").Append(E(ConsoleSummary.ReadNote(client.Read!))).Append("</li>");
+        }
+
+        if (selfCheck is not null)
+        {
+            h.Append("<li class=\"self-check\">").Append(E(selfCheck)).Append("</li>");
+        }
+
+        foreach (string note in report.Notes)
+        {
+            h.Append("<li>note: ").Append(E(note)).Append("</li>");
+        }
+
+        h.Append("</ul>");
         if (report.ExpectationFailures.Count > 0)
         {
             h.Append("<ul class=\"fail\">");

@@ -17,13 +17,31 @@ internal sealed class MarkdownReportWriter : IReportWriter
         sb.Append("# TinyAgent Harness: ").Append(report.Passed ? "all expectations met" : "expectations failed");
         sb.Append(report.Interrupted ? " (interrupted)" : "").Append("\n\n");
         sb.Append(FormattableString.Invariant($"{report.Runs.Count} runs, seed {report.Seed}, {report.WallMs / 1000:0.0} s")).Append(report.Shard is null ? "" : $", shard {report.Shard}").Append("\n\n");
+        string? selfCheck = ConsoleSummary.SelfCheck(report, out bool selfCheckPassed);
+        var rows = ConsoleSummary.Rows(report, selfCheckPassed).ToList();
         sb.Append("| client | ").Append(string.Join(" | ", bugs)).Append(" |\n");
         sb.Append("|---|").Append(string.Concat(bugs.Select(_ => "---|"))).Append('\n');
-        foreach (var client in report.Clients)
+        foreach (var client in rows)
         {
             sb.Append("| ").Append(Escape(client.Name)).Append(" | ");
             sb.Append(string.Join(" | ", bugs.Select(b => client.Bugs.TryGetValue(b, out var r) ? Cell(r) : "")));
             sb.Append(" |\n");
+        }
+
+        sb.Append('\n');
+        foreach (var client in rows.Where(c => c.Read is not null))
+        {
+            sb.Append("- **").Append(Escape(client.Name)).Append("**: ").Append(client.Command is null ? "" : $"`{Escape(client.Command)}`, ").Append(Escape(ConsoleSummary.ReadNote(client.Read!))).Append('\n');
+        }
+
+        if (selfCheck is not null)
+        {
+            sb.Append("- ").Append(Escape(selfCheck)).Append('\n');
+        }
+
+        foreach (string note in report.Notes)
+        {
+            sb.Append("- note: ").Append(Escape(note)).Append('\n');
         }
 
         if (report.ExpectationFailures.Count > 0)
@@ -36,7 +54,7 @@ internal sealed class MarkdownReportWriter : IReportWriter
         }
 
         sb.Append("\n## Evidence\n\n");
-        foreach (var client in report.Clients)
+        foreach (var client in report.Clients.OrderBy(c => report.Headline.Contains(c.Name) ? 0 : 1))
         {
             foreach (var (bug, r) in client.Bugs)
             {

@@ -21,9 +21,20 @@ internal sealed record SuiteReport
     public required IReadOnlyList<RunReport> Runs { get; init; }
     public required ChunkSizes ChunkSizes { get; init; }
     public IReadOnlyList<string> ExpectationFailures { get; init; } = [];
+
+    /// <summary>The config the expectations came from: its file name, or "the embedded suite".</summary>
+    public string? Config { get; init; }
+
+    /// <summary>Things the reader should know that fail nothing (e.g. expectations a narrowed run did not exercise).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The clients that lead the reports (the user's own, from --client-exec); the rest is the built-ins' self-check.</summary>
+    public IReadOnlyList<string> Headline { get; init; } = [];
 }
 
-internal sealed record ClientReport(string Name, IReadOnlyDictionary<string, BugReport> Bugs);
+/// <param name="Read">How an exec client's answers were read: result-file, stdout (or both, comma-separated); null in process.</param>
+/// <param name="Command">An exec client's command line.</param>
+internal sealed record ClientReport(string Name, IReadOnlyDictionary<string, BugReport> Bugs, string? Read = null, string? Command = null);
 
 /// <param name="Verdict">handled, not-handled, not-reproduced or not-exercised.</param>
 /// <param name="Expected">The verdict the config expects, if any.</param>
@@ -81,6 +92,9 @@ internal sealed record RunReport
     public required RunChunks Chunks { get; init; }
     public string? Stdout { get; init; }
     public string? Stderr { get; init; }
+
+    /// <summary>How an exec client's answer was read: result-file or stdout; null in process.</summary>
+    public string? Read { get; init; }
 
     /// <summary>Set when a finding of this run rested on time and was re-run alone (or could have been).</summary>
     public ConfirmationReport? Confirmation { get; init; }

@@ -18,6 +18,12 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// <summary>How many timing failures of one client's concern are re-run alone before the rest are left unjudged.</summary>
     private const int ConfirmationsPerConcern = 5;
 
+    /// <summary>
+    /// Exec runs each start a process: more at once than about twice the cores only slows every one of them until
+    /// start-up alone passes the deadline (reported hung). In-process runs keep the config's parallelism.
+    /// </summary>
+    private readonly SemaphoreSlim _execSlots = new(Math.Min(config.Parallelism, Math.Max(2, 2 * Environment.ProcessorCount)));
+
     private readonly List<string> _phases = [];
     private int _done;
 
@@ -61,6 +67,27 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         }
 
         return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Runs each client once, the control on one recording, on a server of its own, before any matrix: a command
+    /// that cannot run at all is better told in one line than in hundreds of crashed runs.
+    /// </summary>
+    public async Task<IReadOnlyList<ClientResult>> PreflightAsync(IReadOnlyList<ClientConfig> candidates, Recordings.Recording recording, int seed, CancellationToken cancellationToken)
+    {
+        var table = new ScenarioTable();
+        await using var server = await ReplayServer.StartAsync(
+            new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
+            table,
+            time,
+            cancellationToken).ConfigureAwait(false);
+        var pipeline = new RunPipeline(server, table, time, config.Timeouts);
+        var observations = await Task.WhenAll(candidates.Select((client, i) =>
+        {
+            var spec = new RunSpec(i, $"{client.Name}/preflight/{recording.Name}", $"p{i:D5}", client, recording, ScenarioConfig.Control, seed);
+            return pipeline.RunAsync(spec.ToRequest(null), clients.Create(client), cancellationToken);
+        })).ConfigureAwait(false);
+        return [.. observations.Select(o => o.Result)];
     }
 
     private async Task Timed(string phase, string unit, Func<Task<int>> run)
@@ -118,7 +145,25 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         RunPipeline pipeline, RunSpec spec, ConcurrentDictionary<(string, string), ControlRun> controls, string key, CancellationToken ct)
     {
         var control = controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name));
-        var observation = await pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct).ConfigureAwait(false);
+        bool exec = spec.Client.Exec is not null;
+        if (exec)
+        {
+            await _execSlots.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        RunObservation observation;
+        try
+        {
+            observation = await pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (exec)
+            {
+                _execSlots.Release();
+            }
+        }
+
         var findings = RunPipeline.Judge(observation);
         return (ToReport(spec, observation, findings), observation, findings);
     }
@@ -228,6 +273,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 r.Reads is null ? null : [.. r.Reads.Select(x => Math.Round(x.At.TotalMilliseconds, 2))]),
             Stdout = r.Stdout,
             Stderr = r.Stderr,
+            Read = r.Read,
         };
     }
 

@@ -80,7 +80,7 @@ internal sealed class ExecClientTests
         var result = await Client("crash").RunAsync(Create(_baseUrl), CancellationToken.None).WaitAsync(Wait);
 
         Assert.That(result.Outcome, Is.EqualTo(ClientOutcome.Crashed));
-        Assert.That(result.Error?.Message, Is.EqualTo("exited with code 3 without writing HARNESS_RESULT_FILE"));
+        Assert.That(result.Error?.Message, Is.EqualTo("exited with code 3 with nothing on stdout and no HARNESS_RESULT_FILE"));
         Assert.That(result.Stderr, Does.Contain("crashing on purpose"));
     }
 

@@ -29,9 +29,19 @@ internal sealed class ExecContractTests
             ],
             clients:
             [
-                .. modes.Select(m => ExecEntry(m, TestClient(m))),
+                .. modes.Select(m => ExecEntry(m, m == "crash" ? CrashAfterPreflight() : TestClient(m))),
                 ExecEntry("no-request", """echo '{"text":"","stop_reason":null,"error":{"type":"config","message":"no key"}}' > "$HARNESS_RESULT_FILE"; exit 1"""),
             ]);
+    }
+
+    /// <summary>
+    /// A program that gives no answer on its first run stops the suite (the preflight); to see crashes reported in the
+    /// matrix, this one answers its first run and crashes on every later one.
+    /// </summary>
+    private static string CrashAfterPreflight()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), $"harness-crash-marker-{Guid.NewGuid():N}");
+        return $"if [ -e '{marker}' ]; then {TestClient("crash")}; else touch '{marker}'; {TestClient("good")}; fi";
     }
 
     [Test]
@@ -67,12 +77,12 @@ internal sealed class ExecContractTests
     }
 
     [Test]
-    public void Program_that_exits_without_a_result_file_is_reported_crashed_with_its_exit_code_and_stderr()
+    public void Program_that_exits_non_zero_without_a_result_file_or_stdout_is_reported_crashed_with_its_exit_code_and_stderr()
     {
         foreach (var run in _run.Runs("crash"))
         {
             Assert.That(run["outcome"]!.GetValue<string>(), Is.EqualTo("crashed"));
-            Assert.That(run["error"]!.GetValue<string>(), Does.Contain("exited with code 3 without writing HARNESS_RESULT_FILE"));
+            Assert.That(run["error"]!.GetValue<string>(), Does.Contain("exited with code 3 with nothing on stdout and no HARNESS_RESULT_FILE"));
             Assert.That(run["stderr"]!.GetValue<string>(), Does.Contain("test client: crashing on purpose"));
         }
     }

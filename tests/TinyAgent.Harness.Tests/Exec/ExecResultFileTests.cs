@@ -7,7 +7,7 @@ namespace TinyAgent.Harness.Tests.Exec;
 /// <summary>How the result file and the exit code become a client result (no process needed).</summary>
 internal sealed class ExecResultFileTests
 {
-    private static ClientResult Read(string? json, int exitCode, bool givesUp = false)
+    private static ClientResult Read(string? json, int exitCode, bool givesUp = false, string stdout = "")
     {
         using var folder = new TempFolder();
         string file = folder.File("result.json");
@@ -16,7 +16,7 @@ internal sealed class ExecResultFileTests
             File.WriteAllText(file, json);
         }
 
-        return ExecClient.ReadResult(new ClientResult(), file, exitCode, givesUp);
+        return ExecClient.ReadResult(new ClientResult(), file, exitCode, givesUp, stdout);
     }
 
     [Test]
@@ -47,10 +47,36 @@ internal sealed class ExecResultFileTests
     }
 
     [Test]
-    public void Missing_file_is_a_crash()
+    public void Without_a_file_all_of_stdout_is_the_text_and_exit_zero_is_a_complete_answer_with_no_stop_reason()
     {
-        var r = Read(null, 0);
-        Assert.That((r.Outcome, r.Error?.Message), Is.EqualTo((ClientOutcome.Crashed, "exited with code 0 without writing HARNESS_RESULT_FILE")));
+        var r = Read(null, 0, stdout: "Hello,\n wörld 🌍");
+        Assert.That((r.Outcome, r.Text, r.StopReason, r.Error, r.Read), Is.EqualTo((ClientOutcome.Completed, "Hello,\n wörld 🌍", (string?)null, (ClientError?)null, "stdout")));
+    }
+
+    [Test]
+    public void Without_a_file_a_non_zero_exit_after_some_text_is_a_failure_named_by_its_exit_code()
+    {
+        var r = Read(null, 1, stdout: "partial");
+        Assert.That((r.Outcome, r.Text, r.Error, r.Read), Is.EqualTo((ClientOutcome.Failed, "partial", new ClientError("exit_code", "exited with code 1"), "stdout")));
+    }
+
+    [Test]
+    public void Without_a_file_a_non_zero_exit_with_nothing_on_stdout_is_a_crash()
+    {
+        var r = Read(null, 3);
+        Assert.That((r.Outcome, r.Error?.Message), Is.EqualTo((ClientOutcome.Crashed, "exited with code 3 with nothing on stdout and no HARNESS_RESULT_FILE")));
+    }
+
+    [Test]
+    public void Without_a_file_exit_zero_in_a_give_up_run_is_a_give_up()
+    {
+        Assert.That(Read(null, 0, givesUp: true, stdout: "Hi").Outcome, Is.EqualTo(ClientOutcome.GaveUp));
+    }
+
+    [Test]
+    public void A_result_file_is_read_as_such()
+    {
+        Assert.That(Read("""{"text":"Hi","stop_reason":"end_turn","error":null}""", 0, stdout: "ignored").Read, Is.EqualTo("result-file"));
     }
 
     [TestCase("[1]", "result file: expected a JSON object, got Array")]
