@@ -87,15 +87,15 @@ for ((i = 1; i <= total; i++)); do
   python3 - "$dir/report.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-bugs = ["baseline", "split-packet", "silent-truncation", "ghost-stream", "stall"]
+bugs = ["baseline", "split-packet", "silent-truncation", "ghost-stream", "stall", "retry", "wire-variants"]
 print(f"   report wallMs {r['wallMs'] / 1000:.1f} s, {len(r['runs'])} runs, passed {r['passed']}")
-print("   " + f"{'client':<22}" + "".join(f"{b:<19}" for b in bugs))
+print("   " + f"{'client':<22}" + "".join(f"{b:<18}" for b in bugs))
 for c in r["clients"]:
     cells = []
     for b in bugs:
         v = c["bugs"].get(b, {})
         mark = "" if v.get("met", True) else "*"
-        cells.append(f"{v.get('verdict', '-') + mark:<19}")
+        cells.append(f"{v.get('verdict', '-') + mark:<18}")
     print("   " + f"{c['name']:<22}" + "".join(cells))
 if r.get("expectationFailures"):
     print("   * unmet expectation: " + "; ".join(r["expectationFailures"]))

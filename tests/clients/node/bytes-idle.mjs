@@ -1,9 +1,12 @@
-// bytes-idle: any bytes received (pings, comments) reset the idle timer, and there is no total deadline.
+// bytes-idle: the idle timer is reset by any bytes (as it should be) but there is no total deadline, so a stall
+// carried by keep-alives (pings, comments) never ends.
 import { ApiError, IncompleteStream, env, finish, giveUp, openStream } from './contract.mjs';
 
 const controller = new AbortController();
 const timeout = () => controller.abort(new ApiError('timeout', 'no bytes within the idle timeout'));
+// BUG: no total deadline (no `const total = setTimeout(timeout, env.totalMs)`): keep-alives reset the idle timer forever
 let idle = setTimeout(timeout, env.firstByteMs);
+const firstByte = () => { clearTimeout(idle); idle = setTimeout(timeout, env.firstByteMs); }; // each attempt's headers
 
 /** Yields [event, data] for each dispatched event. */
 async function* sseEvents(body) {
@@ -14,7 +17,7 @@ async function* sseEvents(body) {
     const { done, value } = await reader.read();
     if (done) return;
     clearTimeout(idle);
-    idle = setTimeout(timeout, env.idleMs); // BUG: any bytes reset the idle timer, and no total deadline exists
+    idle = setTimeout(timeout, env.idleMs); // any bytes reset the idle timer (pings and comments too)
     buf += decoder.decode(value, { stream: true });
     if (skipLf && buf.startsWith('\n')) buf = buf.slice(1); // the LF of a CRLF whose CR ended the previous read
     skipLf = buf.endsWith('\r');
@@ -38,7 +41,7 @@ async function* sseEvents(body) {
 
 let text = '', stopReason = null, deltas = 0;
 try {
-  const response = await openStream(controller.signal);
+  const response = await openStream(controller.signal, firstByte);
   for await (const [event, data] of sseEvents(response.body)) {
     if (event === 'ping') continue;
     if (event === 'error') {

@@ -30,31 +30,68 @@ export class IncompleteStream extends Error {
   type = 'incomplete_stream';
 }
 
-/** POSTs the streaming request; returns the 2xx response, throws ApiError with the API's error type otherwise. */
-export async function openStream(signal) {
-  const response = await fetch(`${env.baseUrl.replace(/\/$/, '')}/v1/messages`, {
-    method: 'POST',
-    headers: {
-      'x-api-key': env.apiKey,
-      'anthropic-version': '2023-06-01',
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-    },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-5',
-      max_tokens: 1024,
-      stream: true,
-      messages: [{ role: 'user', content: 'Hello' }],
-    }),
-    signal,
-  });
-  if (!response.ok) {
+export const MAX_RETRIES = 2; // the SDKs' default: the first attempt and 2 retries
+const BACKOFF_MS = 500; // the first retry's wait when the server asks none; doubles for each retry
+
+/** x-should-retry decides when present; otherwise 408, 409, 429 and >= 500 are retryable (never 400 or 401). */
+export function shouldRetry(response) {
+  const flag = response.headers.get('x-should-retry')?.trim().toLowerCase();
+  if (flag === 'true' || flag === 'false') return flag === 'true';
+  return [408, 409, 429].includes(response.status) || response.status >= 500;
+}
+
+/**
+ * Milliseconds to wait before retry number `retry` (1, 2, ...): what the server asked (retry-after-ms first, then
+ * retry-after in seconds or as an HTTP date, taken relative to the response's Date header), else the backoff.
+ */
+export function retryWait(response, retry) {
+  const ms = Number.parseFloat(response.headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return Math.max(0, ms);
+  const after = response.headers.get('retry-after');
+  if (after !== null) {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Math.max(0, Number(after) * 1000);
+    const when = Date.parse(after);
+    const date = response.headers.get('date');
+    const now = date !== null && Number.isFinite(Date.parse(date)) ? Date.parse(date) : Date.now();
+    if (Number.isFinite(when)) return Math.max(0, when - now);
+  }
+  return BACKOFF_MS * 2 ** (retry - 1);
+}
+
+/**
+ * POSTs the streaming request; returns the 2xx response, throws ApiError with the API's error type otherwise.
+ * A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff;
+ * `beforeRetry` (optional) runs before each retry, e.g. to re-arm a first-byte timer.
+ */
+export async function openStream(signal, beforeRetry = () => {}) {
+  for (let retry = 0; ; retry++) {
+    const response = await fetch(`${env.baseUrl.replace(/\/$/, '')}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': env.apiKey,
+        'anthropic-version': '2023-06-01',
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hello' }],
+      }),
+      signal,
+    });
+    if (response.ok) return response;
     const body = await response.text();
+    if (retry < MAX_RETRIES && shouldRetry(response)) {
+      await sleep(retryWait(response, retry + 1), undefined, { signal });
+      beforeRetry();
+      continue;
+    }
     let error;
     try { error = JSON.parse(body).error; } catch { /* not the API's JSON */ }
     throw new ApiError(error?.type ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
   }
-  return response;
 }
 
 /** The error type to report: the API's for ApiError, else what kind of failure it was. */

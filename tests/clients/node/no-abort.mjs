@@ -2,9 +2,10 @@
 import { ApiError, IncompleteStream, env, finish, giveUp, openStream } from './contract.mjs';
 
 const controller = new AbortController();
-const timeout = () => controller.abort(new ApiError('timeout', 'no content within the idle or total timeout'));
+const timeout = () => controller.abort(new ApiError('timeout', 'no bytes within the idle timeout, or past the total deadline'));
 const total = setTimeout(timeout, env.totalMs);
 let idle = setTimeout(timeout, env.firstByteMs);
+const firstByte = () => { clearTimeout(idle); idle = setTimeout(timeout, env.firstByteMs); }; // each attempt's headers
 
 /** Yields [event, data] for each dispatched event. */
 async function* sseEvents(body) {
@@ -14,6 +15,8 @@ async function* sseEvents(body) {
   while (true) {
     const { done, value } = await reader.read();
     if (done) return;
+    clearTimeout(idle);
+    idle = setTimeout(timeout, env.idleMs); // any bytes reset the idle timer (pings and comments too)
     buf += decoder.decode(value, { stream: true });
     if (skipLf && buf.startsWith('\n')) buf = buf.slice(1); // the LF of a CRLF whose CR ended the previous read
     skipLf = buf.endsWith('\r');
@@ -37,11 +40,9 @@ async function* sseEvents(body) {
 
 let text = '', stopReason = null, deltas = 0;
 try {
-  const response = await openStream(controller.signal);
+  const response = await openStream(controller.signal, firstByte);
   for await (const [event, data] of sseEvents(response.body)) {
     if (event === 'ping') continue;
-    clearTimeout(idle);
-    idle = setTimeout(timeout, env.idleMs); // only content resets the idle timer
     if (event === 'error') {
       const { error } = JSON.parse(data);
       throw new ApiError(error.type, error.message);

@@ -1,19 +1,22 @@
-# bytes-idle: a socket timeout is the idle timeout, so any bytes (pings, comments) reset it, and there is no total deadline.
+# bytes-idle: the idle timeout is reset by any bytes (as it should be) but there is no total deadline, so a stall
+# carried by keep-alives (pings, comments) never ends.
 import codecs
 import json
 import re
 import sys
+import time
 
 import contract as c
 
 LINE_END = re.compile(r'\r\n|\r|\n')
 
 
-def sse_events(resp):
+def sse_events(resp, sock, wait):
     """Yields (event, data) for each dispatched event."""
     decoder = codecs.getincrementaldecoder('utf-8-sig')()  # also drops a leading BOM
     buf, skip_lf, event, data = '', False, '', []
     while True:
+        sock.settimeout(wait())
         try:
             chunk = resp.read1(65536)
         except TimeoutError:
@@ -41,10 +44,14 @@ def sse_events(resp):
 
 def main():
     text, stop_reason, deltas = [], None, 0
+
+    def wait():
+        """How long the next read may take: the idle timeout, which any bytes reset (pings and comments too)."""
+        return c.IDLE_MS / 1000  # BUG: no total deadline: keep-alives (pings, comments) reset the idle timeout forever
+
     try:
         sock, resp = c.open_stream(c.FIRST_BYTE_MS / 1000)
-        sock.settimeout(c.IDLE_MS / 1000)  # BUG: every received byte resets a socket timeout; nothing bounds the total
-        for event, data in sse_events(resp):
+        for event, data in sse_events(resp, sock, wait):
             if event == 'ping':
                 continue
             if event == 'error':

@@ -4,6 +4,8 @@ import os
 import socket
 import sys
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from http.client import HTTPConnection, HTTPException
 from urllib.parse import urlsplit
 
@@ -41,24 +43,66 @@ class IncompleteStream(ConnectionError):
     type = 'incomplete_stream'
 
 
+MAX_RETRIES = 2  # the SDKs' default: the first attempt and 2 retries
+BACKOFF_S = 0.5  # the first retry's wait when the server asks none; doubles for each retry
+
+
+def should_retry(resp):
+    """x-should-retry decides when present; otherwise 408, 409, 429 and >= 500 are retryable (never 400 or 401)."""
+    flag = (resp.getheader('x-should-retry') or '').strip().lower()
+    if flag in ('true', 'false'):
+        return flag == 'true'
+    return resp.status in (408, 409, 429) or resp.status >= 500
+
+
+def retry_wait(resp, retry):
+    """Seconds to wait before retry number `retry` (1, 2, ...): what the server asked (retry-after-ms first, then
+    retry-after in seconds or as an HTTP date, taken relative to the response's Date header), else the backoff."""
+    try:
+        return max(0.0, float(resp.getheader('retry-after-ms')) / 1000)
+    except (TypeError, ValueError):
+        pass
+    after = resp.getheader('retry-after')
+    if after is not None:
+        try:
+            return max(0.0, float(after))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(after)
+            date = resp.getheader('date')
+            now = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+            return max(0.0, (when - now).total_seconds())
+        except (TypeError, ValueError, IndexError):
+            pass
+    return BACKOFF_S * 2 ** (retry - 1)
+
+
 def open_stream(timeout):
     """POSTs the streaming request; returns (sock, resp) for a 2xx answer, raises ApiError with the API's type otherwise.
-    `timeout` (seconds, or None) bounds connecting and the response headers."""
+    A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff.
+    `timeout` (seconds, or None) bounds connecting and the response headers of each attempt."""
     url = urlsplit(BASE_URL)
-    conn = HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
-    conn.connect()
-    sock = conn.sock  # kept: getresponse() forgets conn.sock when the response says Connection: close
-    conn.request('POST', url.path.rstrip('/') + '/v1/messages', body=BODY, headers=HEADERS)
-    resp = conn.getresponse()
-    if not 200 <= resp.status < 300:
+    retry = 0
+    while True:
+        conn = HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
+        conn.connect()
+        sock = conn.sock  # kept: getresponse() forgets conn.sock when the response says Connection: close
+        conn.request('POST', url.path.rstrip('/') + '/v1/messages', body=BODY, headers=HEADERS)
+        resp = conn.getresponse()
+        if 200 <= resp.status < 300:
+            return sock, resp
         body = resp.read()
         sock.close()
+        if retry < MAX_RETRIES and should_retry(resp):
+            retry += 1
+            time.sleep(retry_wait(resp, retry))
+            continue
         try:
             err = json.loads(body)['error']
             raise ApiError(err['type'], err.get('message', ''))
         except (ValueError, KeyError, TypeError):
             raise ApiError('http_error', f'HTTP {resp.status}') from None
-    return sock, resp
 
 
 def abort(sock, resp):

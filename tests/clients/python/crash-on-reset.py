@@ -20,7 +20,7 @@ def sse_events(resp, sock, wait):
         try:
             chunk = resp.read1(65536)
         except TimeoutError:
-            raise c.ApiError('timeout', 'no content within the idle or total timeout') from None
+            raise c.ApiError('timeout', 'no bytes within the idle timeout') from None
         if not chunk:
             return
         buf += decoder.decode(chunk)
@@ -44,21 +44,21 @@ def sse_events(resp, sock, wait):
 
 def main():
     text, stop_reason, deltas = [], None, 0
-    start = time.monotonic()
-    total_at, idle_at = start + c.TOTAL_MS / 1000, start + c.FIRST_BYTE_MS / 1000
+    total_at = time.monotonic() + c.TOTAL_MS / 1000
 
     def wait():
-        left = min(idle_at, total_at) - time.monotonic()
+        """How long the next read may take: the idle timeout, which any bytes reset (pings and comments too),
+        cut to what is left of the total deadline."""
+        left = total_at - time.monotonic()
         if left <= 0:
-            raise c.ApiError('timeout', 'no content within the idle or total timeout')
-        return left
+            raise c.ApiError('timeout', 'past the total deadline')
+        return min(c.IDLE_MS / 1000, left)
 
     try:
         sock, resp = c.open_stream(c.FIRST_BYTE_MS / 1000)
         for event, data in sse_events(resp, sock, wait):
             if event == 'ping':
                 continue
-            idle_at = time.monotonic() + c.IDLE_MS / 1000  # only content resets the idle timer
             if event == 'error':
                 err = json.loads(data)['error']
                 raise c.ApiError(err['type'], err['message'])
