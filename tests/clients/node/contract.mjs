@@ -61,9 +61,9 @@ export function retryWait(response, retry) {
 /**
  * POSTs the streaming request; returns the 2xx response, throws ApiError with the API's error type otherwise.
  * A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff;
- * `beforeRetry` (optional) runs before each retry, e.g. to re-arm a first-byte timer.
+ * `beforeRetry` (optional) runs before each retry, e.g. to re-arm a first-byte timer; `retries` defaults to the SDKs' 2.
  */
-export async function openStream(signal, beforeRetry = () => {}) {
+export async function openStream(signal, beforeRetry = () => {}, retries = MAX_RETRIES) {
   for (let retry = 0; ; retry++) {
     const response = await fetch(`${env.baseUrl.replace(/\/$/, '')}/v1/messages`, {
       method: 'POST',
@@ -83,7 +83,7 @@ export async function openStream(signal, beforeRetry = () => {}) {
     });
     if (response.ok) return response;
     const body = await response.text();
-    if (retry < MAX_RETRIES && shouldRetry(response)) {
+    if (retry < retries && shouldRetry(response)) {
       await sleep(retryWait(response, retry + 1), undefined, { signal });
       beforeRetry();
       continue;

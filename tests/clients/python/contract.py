@@ -78,9 +78,9 @@ def retry_wait(resp, retry):
     return BACKOFF_S * 2 ** (retry - 1)
 
 
-def open_stream(timeout):
+def open_stream(timeout, retries=None):
     """POSTs the streaming request; returns (sock, resp) for a 2xx answer, raises ApiError with the API's type otherwise.
-    A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff.
+    A retryable status is retried (at most `retries`, default MAX_RETRIES, times), after the wait the server asked or the backoff.
     `timeout` (seconds, or None) bounds connecting and the response headers of each attempt."""
     url = urlsplit(BASE_URL)
     retry = 0
@@ -94,7 +94,7 @@ def open_stream(timeout):
             return sock, resp
         body = resp.read()
         sock.close()
-        if retry < MAX_RETRIES and should_retry(resp):
+        if retry < (MAX_RETRIES if retries is None else retries) and should_retry(resp):
             retry += 1
             time.sleep(retry_wait(resp, retry))
             continue
