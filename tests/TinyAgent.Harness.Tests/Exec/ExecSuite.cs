@@ -81,7 +81,8 @@ internal static class ExecSuite
         var errors = new StringWriter();
         var context = new CliContext(output, errors, TimeProvider.System, folder.Path);
         var clock = Stopwatch.StartNew();
-        int exit = await HarnessCli.RunAsync(["run", "--config", configPath], context).WaitAsync(TimeSpan.FromMinutes(3));
+        // Exec runs start at most 2x the cores at once, so deadline-bound runs queue on a small machine: a wide bound.
+        int exit = await HarnessCli.RunAsync(["run", "--config", configPath], context).WaitAsync(TimeSpan.FromMinutes(8));
         var wall = clock.Elapsed;
         string reportPath = folder.File(Path.Combine("out", "report.json"));
         var report = File.Exists(reportPath) ? JsonNode.Parse(await File.ReadAllTextAsync(reportPath))!.AsObject() : null;
