@@ -52,8 +52,11 @@ public sealed class ClientResilienceTests
         var outcome = await ReadEverythingAsync(scenario.BaseUrl).WaitAsync(Bound);
         var verdicts = await _session.JudgeAsync(scenario, outcome).WaitAsync(Bound);
 
+        // The library cannot see your client's reads: only gapped cuts (split) surely reached it as reads of their own;
+        // ungapped ones may merge in the socket buffer, so they exercise nothing it can judge.
+        var exercised = fault == "split" ? BugVerdictKind.Handled : BugVerdictKind.NotExercised;
         Assert.That(outcome.Text, Is.EqualTo(scenario.ExpectedText), verdicts.ToString());
-        Assert.That(verdicts.SplitPacket.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
+        Assert.That(verdicts.SplitPacket.Verdict, Is.EqualTo(exercised), verdicts.ToString());
         Assert.That(verdicts.NoBugs, Is.True, verdicts.ToString());
     }
 

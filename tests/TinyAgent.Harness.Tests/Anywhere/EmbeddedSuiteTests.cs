@@ -11,7 +11,14 @@ namespace TinyAgent.Harness.Tests.Anywhere;
 /// </summary>
 internal sealed class EmbeddedSuiteTests
 {
-    private const string EmbeddedLine = "tinyagent-harness: no harness.json here; using the embedded default suite (16 recordings)\n";
+    // The repository's own suite, counted rather than written down: adding a recording or a scenario must not break these.
+    private static readonly int Recordings = Directory.EnumerateFiles(RepoPaths.RecordingsFolder, "*.sse").Count();
+
+    private static readonly int Scenarios = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "harness.json")))!["scenarios"]!.AsArray().Count;
+
+    private static readonly string EmbeddedLine = $"tinyagent-harness: no harness.json here; using the embedded default suite ({Recordings} recordings)\n";
+
+    private static readonly string Valid = $"valid: {Scenarios} scenarios, 4 clients, {Recordings} recordings";
 
     [Test]
     public void The_embedded_suite_is_the_repositorys_harness_json_schema_and_recordings_byte_for_byte()
@@ -52,7 +59,7 @@ internal sealed class EmbeddedSuiteTests
         Assert.That(exit, Is.EqualTo(0));
         Assert.That(output, Does.StartWith(EmbeddedLine));
         Assert.That(output, Does.Contain("ok  text-short:"));
-        Assert.That(output, Does.EndWith("the embedded suite: valid: 16 scenarios, 4 clients, 16 recordings\n"));
+        Assert.That(output, Does.EndWith($"the embedded suite: {Valid}\n"));
     }
 
     [Test]
@@ -106,16 +113,16 @@ internal sealed class EmbeddedSuiteTests
         var (exit, output, err) = await AnywhereKit.RunAsync(empty.Path, "init", "suite");
 
         Assert.That(exit, Is.EqualTo(0), err);
-        Assert.That(output, Does.StartWith("init: wrote harness.json, harness.schema.json and 16 recordings"));
+        Assert.That(output, Does.StartWith($"init: wrote harness.json, harness.schema.json and {Recordings} recordings"));
         var written = JsonNode.Parse(File.ReadAllText(empty.File("suite/harness.json")))!;
         Assert.That(written["$schema"]!.GetValue<string>(), Is.EqualTo("./harness.schema.json"));
         Assert.That(File.ReadAllBytes(empty.File("suite/harness.schema.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(RepoPaths.RepoRoot, "harness.schema.json"))));
-        Assert.That(Directory.GetFiles(empty.File("suite/recordings"), "*.sse"), Has.Length.EqualTo(16));
+        Assert.That(Directory.GetFiles(empty.File("suite/recordings"), "*.sse"), Has.Length.EqualTo(Recordings));
 
         var validate = await AnywhereKit.RunAsync(empty.File("suite"), "validate");
         Assert.That(validate.Exit, Is.EqualTo(0), validate.Err);
         Assert.That(validate.Out, Does.Not.Contain("embedded"));
-        Assert.That(validate.Out, Does.EndWith("harness.json: valid: 16 scenarios, 4 clients, 16 recordings\n"));
+        Assert.That(validate.Out, Does.EndWith($"harness.json: {Valid}\n"));
     }
 
     [Test]
@@ -144,7 +151,7 @@ internal sealed class EmbeddedSuiteTests
 
         Assert.That(harness.Process.ExitCode, Is.EqualTo(0), harness.Log);
         Assert.That(harness.Log, Does.StartWith(EmbeddedLine.TrimEnd('\n')));
-        Assert.That(await harness.AwaitedLine, Is.EqualTo("the embedded suite: valid: 16 scenarios, 4 clients, 16 recordings"));
+        Assert.That(await harness.AwaitedLine, Is.EqualTo($"the embedded suite: {Valid}"));
     }
 
     [Test]
