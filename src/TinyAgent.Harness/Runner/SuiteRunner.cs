@@ -205,13 +205,13 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                     string original = $"{Verdict.NotHandled.ToName()}: {finding.Evidence}";
                     if (confirmed)
                     {
-                        Update(results, report, bug, finding, new ConfirmationReport(ConfirmationStatus.Unconfirmed, [original]));
+                        Update(results, spec.Position, report, bug, finding, new ConfirmationReport(ConfirmationStatus.Unconfirmed, [original]));
                         continue;
                     }
 
                     if (i >= ConfirmationsPerConcern)
                     {
-                        Update(results, report, bug, finding with
+                        Update(results, spec.Position, report, bug, finding with
                         {
                             Verdict = Verdict.NotExercised,
                             Evidence = $"not re-run: the first {ConfirmationsPerConcern} timing failures of this concern did not reproduce alone: {finding.Evidence}",
@@ -229,7 +229,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                     var rerun = again.First(f => f.Bug == bug);
                     string attempt = $"{rerun.Verdict.ToName()} (alone): {rerun.Evidence}";
                     confirmed = rerun.Verdict == Verdict.NotHandled;
-                    Update(results, report, bug, confirmed
+                    Update(results, spec.Position, report, bug, confirmed
                         ? finding with { Evidence = $"confirmed alone (2 of 2 attempts): {finding.Evidence}" }
                         : finding with { Verdict = rerun.Verdict, Evidence = $"not reproduced alone (1 of 2 attempts failed): alone, {rerun.Evidence}; with the suite, {finding.Evidence}", Timing = null, NotReproduced = true },
                         new ConfirmationReport(confirmed ? ConfirmationStatus.Confirmed : ConfirmationStatus.NotReproduced, [original, attempt]));
@@ -240,10 +240,10 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         return alone.Count;
     }
 
-    private static void Update(ConcurrentDictionary<int, RunReport> results, RunReport report, string bug, FindingReport finding, ConfirmationReport confirmation)
+    private static void Update(ConcurrentDictionary<int, RunReport> results, int position, RunReport report, string bug, FindingReport finding, ConfirmationReport confirmation)
     {
         var findings = new Dictionary<string, FindingReport>(report.Findings, StringComparer.Ordinal) { [bug] = finding };
-        results[results.First(kv => kv.Value.Id == report.Id).Key] = report with { Findings = findings, Confirmation = confirmation };
+        results[position] = report with { Findings = findings, Confirmation = confirmation };
     }
 
     private static RunReport ToReport(RunSpec spec, RunObservation o, IReadOnlyList<RunFinding> findings)
