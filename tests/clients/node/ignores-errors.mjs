@@ -1,4 +1,5 @@
-// ignores-errors: ignores `event: error` frames and never checks for message_stop, so an error or a dropped stream ends as a normal answer.
+// ignores-errors: ignores `event: error` frames and takes any end of the body (a reset, a cut) as the end of the answer,
+// never checking that message_stop came, so an error or a dropped stream ends as a normal answer.
 import { ApiError, env, finish, giveUp, openStream } from './contract.mjs';
 
 const controller = new AbortController();
@@ -62,6 +63,8 @@ try {
       }
     } else if (event === 'message_delta') {
       stopReason = JSON.parse(data).delta.stop_reason ?? null;
+    } else if (event === 'message_stop') {
+      finish(text, stopReason);
     }
   }
   finish(text, stopReason); // BUG: whatever ended the stream (error frame, reset, cut), it is a complete answer

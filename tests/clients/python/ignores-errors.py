@@ -1,4 +1,5 @@
-# ignores-errors: ignores `event: error` frames and never checks for message_stop, so an error or a dropped stream ends as a normal answer.
+# ignores-errors: ignores `event: error` frames and takes any end of the body (a reset, a cut) as the end of the answer,
+# never checking that message_stop came, so an error or a dropped stream ends as a normal answer.
 import codecs
 import json
 import re
@@ -73,6 +74,8 @@ def main():
                         return 0
             elif event == 'message_delta':
                 stop_reason = json.loads(data)['delta'].get('stop_reason')
+            elif event == 'message_stop':
+                return c.finish(text, stop_reason)
         return c.finish(text, stop_reason)  # BUG: whatever ended the stream (error frame, reset, cut), it is a complete answer
     except Exception as e:
         return c.finish(text, stop_reason, e)
