@@ -6,8 +6,9 @@ using TinyAgent.Harness.Tests.Recordings;
 namespace TinyAgent.Harness.Tests.Exec;
 
 /// <summary>
-/// harness.clients.json through the real CLI: the 20 one-bug clients of tests/clients (Python and Node) and the
-/// built-in tinyagent on every bundled recording, with an expected verdict per client and concern. Exit code 0
+/// harness.clients.json through the real CLI: the 28 exec clients of tests/clients (14 in Python, 14 in Node: correct
+/// and 13 one-bug copies of it) and the built-in tinyagent, 19 scenarios on 4 of the bundled recordings (1,740 runs),
+/// with an expected verdict per client and concern. Exit code 0
 /// means every expectation was met. Slow (thousands of process starts, minutes on 2 cores): category "Clients",
 /// so `dotnet test --filter "TestCategory!=Clients"` leaves it out. Skipped when python3 or node is missing.
 /// </summary>
