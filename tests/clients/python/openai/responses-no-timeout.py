@@ -1,0 +1,73 @@
+# responses-no-timeout: no timeout at all (no first-byte, idle or total), so a stalled stream hangs it forever.
+import codecs
+import json
+import re
+import sys
+
+import contract as c
+
+LINE_END = re.compile(r'\r\n|\r|\n')
+
+
+def sse_events(resp):
+    """Yields (event, data) for each dispatched event."""
+    decoder = codecs.getincrementaldecoder('utf-8-sig')()  # also drops a leading BOM
+    buf, skip_lf, event, data = '', False, '', []
+    while True:
+        chunk = resp.read1(65536)
+        if not chunk:
+            return
+        buf += decoder.decode(chunk)
+        if skip_lf and buf.startswith('\n'):
+            buf = buf[1:]  # the LF of a CRLF whose CR ended the previous read
+        skip_lf = buf.endswith('\r')
+        *lines, buf = LINE_END.split(buf)  # the unfinished last line waits for the next read
+        for line in lines:
+            if not line:
+                if data:
+                    yield event or 'message', '\n'.join(data)
+                event, data = '', []
+            elif not line.startswith(':'):
+                name, _, value = line.partition(':')
+                value = value[1:] if value.startswith(' ') else value
+                if name == 'event':
+                    event = value
+                elif name == 'data':
+                    data.append(value)
+
+
+def main():
+    text, stop_reason, deltas = [], None, 0
+
+    try:
+        sock, resp = c.open_stream(c.RESPONSES, timeout=None)  # BUG: no timeout: a stalled stream blocks the read forever
+        for event, data in sse_events(resp):
+            if data == '[DONE]':
+                continue  # a gateway's marker: only the response's own ending counts
+            payload = json.loads(data)
+            kind = event if event != 'message' else payload.get('type')  # the JSON repeats the event's name
+            if kind == 'response.output_text.delta':
+                text.append(payload['delta'])
+                deltas += 1
+                if deltas == c.CANCEL_AFTER:
+                    c.abort(sock, resp)
+                    c.finish(text, stop_reason)
+                    c.linger()
+                    return 0
+            elif kind == 'error':
+                nested = payload.get('error')  # live traffic nests it; the reference documents it flat
+                flat = {'code': payload.get('code'), 'message': payload.get('message')}
+                raise c.api_error(nested if isinstance(nested, dict) else flat, 'error')
+            elif kind == 'response.failed':
+                err = payload['response'].get('error') or {}
+                raise c.ApiError(err.get('code') or 'failed', err.get('message') or '')
+            elif kind in ('response.completed', 'response.incomplete'):
+                response = payload['response']
+                stop_reason = (response.get('incomplete_details') or {}).get('reason') or response.get('status')
+                return c.finish(text, stop_reason)
+        raise c.IncompleteStream('the stream ended before response.completed or response.incomplete')
+    except Exception as e:
+        return c.finish(text, stop_reason, e)
+
+
+sys.exit(main())
