@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.normpath(os.path.join(HERE, ".."))
 
 # What each recording is meant to show: (stop_reason, error type) a correct client reports. stop_reason is Chat's
-# finish_reason, and for Responses `incomplete_details.reason or status` (tests/clients/python/openai/README.md).
+# finish_reason, and for Responses `incomplete_details.reason or status` (tests/clients/README.md, "OpenAI formats").
 EXPECTED = {
     "chat-text": ("stop", None),
     "chat-parallel-tools": ("tool_calls", None),
