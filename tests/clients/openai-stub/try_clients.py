@@ -28,6 +28,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+sys.dont_write_bytecode = True  # no __pycache__ next to stub.py and check.py
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 RECORDINGS = os.path.join(ROOT, "recordings", "openai")
@@ -148,6 +149,7 @@ def run(command, case):
     with tempfile.TemporaryDirectory() as tmp:
         result_file = os.path.join(tmp, "result.json")
         env = dict(os.environ, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=KEY, HARNESS_RESULT_FILE=result_file,
+                   PYTHONDONTWRITEBYTECODE="1",
                    **ENV, **extra)
         if cfg.get("key"):
             env["OPENAI_API_KEY"] = "sk-wrong"
