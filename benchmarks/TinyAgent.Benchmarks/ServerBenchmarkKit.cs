@@ -5,9 +5,8 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Benchmarks;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Replay;
 using static TinyAgent.BenchmarkSupport.ScriptArgs;
 using static TinyAgent.Benchmarks.ServerBenchmarkKit;
 

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using static TinyAgent.BenchmarkSupport.ScriptArgs;
 
 namespace TinyAgent.LoadGen;

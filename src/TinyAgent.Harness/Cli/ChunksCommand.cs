@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
-using TinyAgent.Harness.Chunks;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Serve;
+using TinyAgent.Harness.Reports;
 
 namespace TinyAgent.Harness.Cli;
 
@@ -82,7 +83,8 @@ internal static class ChunksCommand
                 stream = true,
                 messages = new[] { new { role = "user", content = parse.GetValue(Prompt) } },
             });
-            report = await StreamProbe.ReadAsync(target, headers, body, context.Time, TimeSpan.FromSeconds(seconds), context.Interrupt).ConfigureAwait(false);
+            var probed = await StreamProbe.ReadAsync(target, headers, body, context.Time, TimeSpan.FromSeconds(seconds), context.Interrupt).ConfigureAwait(false);
+            report = ChunkReport.Of(target.ToString(), "received", probed.Status, probed.Ending, [], probed.Reads);
         }
 
         if (parse.GetValue(Json))

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Cli;

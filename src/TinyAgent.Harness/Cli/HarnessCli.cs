@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Cli;
 

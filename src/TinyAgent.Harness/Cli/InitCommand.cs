@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Reports;
 
 namespace TinyAgent.Harness.Cli;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Reports;
-using TinyAgent.Harness.Runner;
 
 namespace TinyAgent.Harness.Cli;
 

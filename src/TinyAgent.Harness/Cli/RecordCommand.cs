@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Record;
+using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Cli;
 
@@ -33,7 +33,7 @@ internal static class RecordCommand
     private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
     {
         string upstreamText = parse.GetValue(Upstream)!;
-        var upstream = Chunks.StreamProbe.MessagesUrl(upstreamText, "--upstream");
+        var upstream = StreamProbe.MessagesUrl(upstreamText, "--upstream");
         string outPath = context.Resolve(parse.GetValue(Out)!);
         if (!outPath.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal))
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Observation;
 using TinyAgent.Harness.Reports;
-using TinyAgent.Harness.Runner;
 
 namespace TinyAgent.Harness.Cli;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Serve;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Cli;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Cli;
@@ -54,7 +55,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         var skipped = new List<string>();
         foreach (var (scenario, i) in config.Scenarios.Select((s, i) => (s, i)))
         {
-            if (scenario.Recordings is not null && !recordings.Any(r => Runner.RunSpec.Matches(scenario.Recordings, r)))
+            if (scenario.Recordings is not null && !recordings.Any(r => Observation.RunSpec.Matches(scenario.Recordings, r)))
             {
                 // The user chose the recordings: a scenario made for others is simply not part of this run.
                 skipped.Add(recordingOverrides.Count > 0

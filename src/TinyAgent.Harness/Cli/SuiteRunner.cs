@@ -2,10 +2,13 @@ using System.Collections.Concurrent;
 using TinyAgent.Harness.Clients;
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Observation;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Reports;
-using TinyAgent.Harness.Server;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Cli;
 
 /// <summary>
 /// Runs the matrix against one replay server through <see cref="RunPipeline"/> with bounded concurrency: first the
@@ -73,7 +76,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// Runs each client once, the control on one recording, on a server of its own, before any matrix: a command
     /// that cannot run at all is better told in one line than in hundreds of crashed runs.
     /// </summary>
-    public async Task<IReadOnlyList<ClientResult>> PreflightAsync(IReadOnlyList<ClientConfig> candidates, Recordings.Recording recording, int seed, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClientResult>> PreflightAsync(IReadOnlyList<ClientConfig> candidates, Recording recording, int seed, CancellationToken cancellationToken)
     {
         var table = new ScenarioTable();
         await using var server = await ReplayServer.StartAsync(

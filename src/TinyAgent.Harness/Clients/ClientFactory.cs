@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Clients;
 

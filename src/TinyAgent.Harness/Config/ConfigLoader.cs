@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Config;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Config;
 

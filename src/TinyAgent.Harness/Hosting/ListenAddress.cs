@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Hosting;
 
 /// <summary>The listen-address checks and bind errors the replay server and the recording proxy share (one-line messages).</summary>
 internal static class ListenAddress

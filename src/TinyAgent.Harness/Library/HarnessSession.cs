@@ -1,11 +1,12 @@
 using TinyAgent.Harness.Clients;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Observation;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Runner;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Verdicts;
 
 namespace TinyAgent.Harness.Library;
 

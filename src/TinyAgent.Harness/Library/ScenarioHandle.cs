@@ -1,5 +1,5 @@
+using TinyAgent.Harness.Observation;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Runner;
 
 namespace TinyAgent.Harness.Library;
 

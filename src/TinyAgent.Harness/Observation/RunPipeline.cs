@@ -1,11 +1,12 @@
 using TinyAgent.Harness.Clients;
-using TinyAgent.Harness.Faults;
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Verdicts;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Observation;
 
 /// <summary>What one run is: the client, the recording, the faults, the consumer, the seed; and the control it is judged against.</summary>
 internal sealed record RunRequest

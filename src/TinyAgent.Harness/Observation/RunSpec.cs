@@ -1,8 +1,9 @@
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Observation;
 
 /// <summary>One cell of the matrix: a client, a recording, a scenario, and the seed its faults plan from.</summary>
 /// <param name="Key">URL-safe scenario key on the replay server (unique per run, so attempts are counted per run).</param>

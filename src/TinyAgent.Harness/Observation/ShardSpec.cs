@@ -1,6 +1,6 @@
-using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Observation;
 
 /// <summary><c>--shard K/N</c>: this job runs every N-th run of the sorted matrix, starting at the K-th (1-based).</summary>
 internal readonly record struct ShardSpec(int Index, int Count)

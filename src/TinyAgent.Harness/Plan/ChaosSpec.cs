@@ -1,8 +1,8 @@
 using System.Globalization;
-using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan.Faults;
 
-namespace TinyAgent.Harness.Serve;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>One weighted choice of <c>--chaos</c>: a fault (null for <c>none</c>, the unfaulted stream) and its weight.</summary>
 internal sealed record ChaosEntry(IFault? Fault, double Weight)

@@ -1,7 +1,7 @@
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>Turns a recording and a scenario's faults into the finished plan the server replays.</summary>
 internal static class FaultPlanner

@@ -1,6 +1,5 @@
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>Where the server gets its plans. Planning (faults) happens elsewhere; the server only replays.</summary>
 internal interface IScenarioSource

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>The runs' scenarios on the replay server: one key per run, planned once per attempt (the first ahead of time).</summary>
 internal sealed class ScenarioTable : IScenarioSource

@@ -1,8 +1,8 @@
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>
 /// The mutable plan that faults transform, over one recording and one attempt. Chunk boundaries are

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Serve;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>
 /// Everything needed to plan one response again: <c>seed=N attempt=N recording=NAME faults=DESC;DESC</c>.

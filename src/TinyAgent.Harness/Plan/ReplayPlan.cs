@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Replay;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>One write-and-flush of the body.</summary>
 /// <param name="Offset">Where <paramref name="Data"/> starts in the planned body.</param>

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Plan;
 
 /// <summary>FNV-1a over UTF-16 code units: stable across processes (string.GetHashCode is randomised per process).</summary>
 internal static class StableHash

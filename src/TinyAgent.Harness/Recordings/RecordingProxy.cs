@@ -8,11 +8,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TinyAgent.Harness.Chunks;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Record;
+namespace TinyAgent.Harness.Recordings;
 
 /// <summary>Options of <see cref="RecordingProxy"/>.</summary>
 /// <param name="Upstream">Where <c>POST /v1/messages</c> goes (a base URL, or the full messages URL).</param>

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Recordings;
 

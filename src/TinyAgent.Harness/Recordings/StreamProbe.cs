@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
-using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Chunks;
+namespace TinyAgent.Harness.Recordings;
+
+/// <summary>What <see cref="StreamProbe"/> read: the status, how the body ended, and each read's size and time (ms since the request).</summary>
+internal sealed record ProbedStream(int Status, string Ending, IReadOnlyList<(int Size, double AtMs)> Reads);
 
 /// <summary>
 /// Reads a live stream the way a client does and notes every read's size and time: POSTs a minimal streaming
@@ -25,7 +28,7 @@ internal static class StreamProbe
         return path.EndsWith(MessagesPath, StringComparison.Ordinal) ? uri : new UriBuilder(uri) { Path = path + MessagesPath }.Uri;
     }
 
-    public static async Task<ChunkReport> ReadAsync(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers, string body, TimeProvider time, TimeSpan limit, CancellationToken ct)
+    public static async Task<ProbedStream> ReadAsync(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers, string body, TimeProvider time, TimeSpan limit, CancellationToken ct)
     {
         using var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, ConnectTimeout = TimeSpan.FromSeconds(10) };
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -75,7 +78,7 @@ internal static class StreamProbe
                 ending = "broken: " + (e.InnerException?.Message ?? e.Message).Split('\n')[0];
             }
 
-            return ChunkReport.Of(url.ToString(), "received", (int)response.StatusCode, ending, [], chunks);
+            return new ProbedStream((int)response.StatusCode, ending, chunks);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>Finished requests' evidence per scenario, and signals for whoever waits on one.</summary>
 internal sealed class EvidenceStore(int limitPerScenario)

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Plan;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>The clock of one request: times are offsets from its arrival; the client's disconnect is stamped when it happens, even while the server is idle.</summary>
 internal sealed class RequestClock : IDisposable

@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Plan;
 using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>
 /// The mock Messages endpoint. WireMock.Net hosts it; the Messages routes are answered by a middleware placed

@@ -1,4 +1,6 @@
-namespace TinyAgent.Harness.Server;
+using TinyAgent.Harness.Plan;
+
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>Options of <see cref="ReplayServer"/>. Defaults suit a local test run.</summary>
 internal sealed record ReplayServerOptions
@@ -16,7 +18,7 @@ internal sealed record ReplayServerOptions
     /// Quiet time the server keeps before and after a chunk the plan marks <c>Separate</c>, so the client's
     /// read cannot merge it with its neighbours. Default 5 ms (measured in docs/server.md). Zero disables it.
     /// </summary>
-    public TimeSpan SplitGap { get; init; } = Replay.ReplayPlan.SplitGap;
+    public TimeSpan SplitGap { get; init; } = ReplayPlan.SplitGap;
 
     /// <summary>How long a stalled response is held open before the server gives up and resets it. Default 2 min.</summary>
     public TimeSpan StallLimit { get; init; } = TimeSpan.FromMinutes(2);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>One request as the server logs it. Secret headers are already redacted.</summary>
 internal sealed record RequestLogEntry(

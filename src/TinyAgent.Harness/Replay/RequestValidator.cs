@@ -2,8 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using TinyAgent.Harness.Plan;
 
-namespace TinyAgent.Harness.Server;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>What a valid request asked for.</summary>
 internal readonly record struct MessagesRequest(bool Stream);

@@ -1,8 +1,8 @@
-using TinyAgent.Harness.Server;
 using System.Globalization;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 
-namespace TinyAgent.Harness.Serve;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>The per-request log lines of <c>serve</c> and its closing summary. Lines hold no headers, so no secrets.</summary>
 internal sealed class ServeLog(TextWriter output)

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Observation;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Runner;
-using TinyAgent.Harness.Server;
 
-namespace TinyAgent.Harness.Serve;
+namespace TinyAgent.Harness.Replay;
 
 /// <summary>A request <c>serve</c> planned: which route and attempt, the plan, and the spec that plans it again.</summary>
 internal sealed record ServedRequest(string Scenario, int Attempt, string FaultKind, PlanSpec Spec, ReplayPlan Plan);

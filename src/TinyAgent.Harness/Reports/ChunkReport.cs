@@ -1,11 +1,10 @@
-using TinyAgent.Harness.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 
-namespace TinyAgent.Harness.Chunks;
+namespace TinyAgent.Harness.Reports;
 
 /// <summary>One chunk on the timeline: its size, when it arrived (or is planned), and the bytes so far.</summary>
 internal sealed record TimelinePoint(double AtMs, int Bytes, long CumulativeBytes);

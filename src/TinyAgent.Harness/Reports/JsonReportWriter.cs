@@ -30,15 +30,15 @@ internal sealed class JsonReportWriter : IReportWriter
         {
             using var stream = File.OpenRead(path);
             return JsonSerializer.Deserialize<SuiteReport>(stream, Options)
-                ?? throw new Config.ConfigException($"{path}: empty report");
+                ?? throw new Model.ConfigException($"{path}: empty report");
         }
         catch (JsonException ex)
         {
-            throw new Config.ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: not a harness report: {ex.Message.Split(" Path:", 2)[0]}");
+            throw new Model.ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: not a harness report: {ex.Message.Split(" Path:", 2)[0]}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new Config.ConfigException($"{path}: cannot read: {ex.Message}");
+            throw new Model.ConfigException($"{path}: cannot read: {ex.Message}");
         }
     }
 }

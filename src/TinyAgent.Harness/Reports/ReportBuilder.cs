@@ -1,9 +1,7 @@
-using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Verdicts;
 
-namespace TinyAgent.Harness.Runner;
+namespace TinyAgent.Harness.Reports;
 
 /// <summary>
 /// Turns runs into the report: aggregates findings into one verdict per client per bug, checks the

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>Compares a client's answer with the reference reader's, or with the same client's control answer: text (per block when both sides expose blocks), tool inputs, stop reason.</summary>
 internal static class AnswerComparison

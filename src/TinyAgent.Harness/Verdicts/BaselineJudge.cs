@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
 /// baseline: on the control run (the recording with no fault, paced frame by frame) the client reads what the reference

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
 /// ghost-stream: when the consumer gives up after N text deltas while the stream has more to send, the server

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>One judge per bug: a pure function from what a run observed to a finding with evidence.</summary>
 internal interface IJudge

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
 /// Lines up the client's clock (offsets from <see cref="ClientResult.StartedTimestamp"/>) with the server's

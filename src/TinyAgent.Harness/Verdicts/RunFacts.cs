@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>Questions several judges ask of a run, answered in one place so they agree.</summary>
 internal static class RunFacts

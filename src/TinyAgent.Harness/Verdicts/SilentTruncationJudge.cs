@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
 /// silent-truncation: a stream that ends in an error event, is dropped before <c>message_stop</c>, or ends with

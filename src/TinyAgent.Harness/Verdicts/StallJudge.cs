@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
 /// stall, judged from both sides. A silent stall must end in an error within <see cref="RunTimeouts.Idle"/> plus

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Judges;
+namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>One judge's finding on one run, tagged with the run.</summary>
 internal sealed record JudgedRun(string RunId, RunFinding Finding);

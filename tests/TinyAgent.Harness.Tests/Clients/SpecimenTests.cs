@@ -1,9 +1,9 @@
 using System.Text;
 using TinyAgent.Harness.Clients;
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Tests.Judges;
+using TinyAgent.Harness.Verdicts;
 using static TinyAgent.Harness.Tests.Clients.ClientTestContext;
 
 namespace TinyAgent.Harness.Tests.Clients;

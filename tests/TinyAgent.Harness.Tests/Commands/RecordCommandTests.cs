@@ -1,7 +1,8 @@
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Commands;

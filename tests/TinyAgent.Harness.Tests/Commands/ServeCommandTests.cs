@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Serve;
-using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Commands;

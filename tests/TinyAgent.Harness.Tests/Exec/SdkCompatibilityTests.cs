@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Tests.Exec;
 

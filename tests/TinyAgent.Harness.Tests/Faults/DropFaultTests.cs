@@ -1,5 +1,5 @@
-using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
 
@@ -83,7 +84,7 @@ internal sealed class HttpErrorFaultTests
     {
         var plan = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { Status = 529, RetryAfterDate = 2, RetryAfterMs = 700 }));
 
-        Assert.That(plan.TimedHeaders, Is.EqualTo(new[] { new Replay.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Replay.TimedHeaderFormat.HttpDate) }));
+        Assert.That(plan.TimedHeaders, Is.EqualTo(new[] { new Plan.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Plan.TimedHeaderFormat.HttpDate) }));
         Assert.That(plan.Headers.Any(h => h.Key == "retry-after"), Is.False, "the plan itself never reads the clock");
         Assert.That(plan.Facts.RetryAfter, Is.EqualTo(TimeSpan.FromMilliseconds(700)), "the SDKs read retry-after-ms first");
         var alone = TestStreams.Plan(TestStreams.Lf, new HttpErrorFault(new() { RetryAfterDate = 2 }));
@@ -95,8 +96,8 @@ internal sealed class HttpErrorFaultTests
     {
         var now = new DateTimeOffset(2025, 8, 21, 12, 40, 57, 300, TimeSpan.FromHours(2));
 
-        Assert.That(new Replay.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Replay.TimedHeaderFormat.HttpDate).Value(now), Is.EqualTo("Thu, 21 Aug 2025 10:41:00 GMT"));
-        Assert.That(new Replay.TimedHeader("r", TimeSpan.FromSeconds(1), Replay.TimedHeaderFormat.Rfc3339).Value(now.AddMilliseconds(700)), Is.EqualTo("2025-08-21T10:40:59Z"));
+        Assert.That(new Plan.TimedHeader("retry-after", TimeSpan.FromSeconds(2), Plan.TimedHeaderFormat.HttpDate).Value(now), Is.EqualTo("Thu, 21 Aug 2025 10:41:00 GMT"));
+        Assert.That(new Plan.TimedHeader("r", TimeSpan.FromSeconds(1), Plan.TimedHeaderFormat.Rfc3339).Value(now.AddMilliseconds(700)), Is.EqualTo("2025-08-21T10:40:59Z"));
     }
 
     [Test]
@@ -108,7 +109,7 @@ internal sealed class HttpErrorFaultTests
         {
             Assert.That(plan.Headers.Single(h => h.Key == $"anthropic-ratelimit-{bucket}-limit").Value, Does.Match("^[1-9][0-9]*$"));
             Assert.That(plan.Headers.Single(h => h.Key == $"anthropic-ratelimit-{bucket}-remaining").Value, Is.EqualTo("0"), "a 429 has an empty bucket");
-            Assert.That(plan.TimedHeaders.Single(h => h.Name == $"anthropic-ratelimit-{bucket}-reset"), Is.EqualTo(new Replay.TimedHeader($"anthropic-ratelimit-{bucket}-reset", TimeSpan.FromSeconds(5), Replay.TimedHeaderFormat.Rfc3339)));
+            Assert.That(plan.TimedHeaders.Single(h => h.Name == $"anthropic-ratelimit-{bucket}-reset"), Is.EqualTo(new Plan.TimedHeader($"anthropic-ratelimit-{bucket}-reset", TimeSpan.FromSeconds(5), Plan.TimedHeaderFormat.Rfc3339)));
         }
     }
 

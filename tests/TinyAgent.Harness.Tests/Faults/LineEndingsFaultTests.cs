@@ -1,6 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;
@@ -73,5 +73,5 @@ internal sealed class LineEndingsFaultTests
 
 internal static class PlanLayout
 {
-    public static SseLayout Layout(this Replay.ReplayPlan plan) => SseLayout.Parse(plan.Body);
+    public static SseLayout Layout(this Harness.Plan.ReplayPlan plan) => SseLayout.Parse(plan.Body);
 }

@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;

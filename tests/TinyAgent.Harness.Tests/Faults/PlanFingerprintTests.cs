@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using TinyAgent.Harness.Faults;
-using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
 
@@ -34,6 +34,6 @@ internal sealed class SlowCloseFaultTests
 
         Assert.That(stalled.Stall!.CompletesAfterHold, Is.False, "the stall's own spec is kept");
         Assert.That(stalled.Facts.SlowClose, Is.Null);
-        Assert.That((dropped.Stall, dropped.Facts.SlowClose), Is.EqualTo(((Replay.StallSpec?)null, (TimeSpan?)null)));
+        Assert.That((dropped.Stall, dropped.Facts.SlowClose), Is.EqualTo(((Plan.StallSpec?)null, (TimeSpan?)null)));
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

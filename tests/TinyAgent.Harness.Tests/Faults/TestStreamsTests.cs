@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

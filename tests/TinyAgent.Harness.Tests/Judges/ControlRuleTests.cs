@@ -1,6 +1,6 @@
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Verdicts;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;
@@ -111,7 +111,7 @@ internal sealed class ControlRuleTests
             Chunks = new RunChunks([], [], null),
         };
 
-        var report = Runner.ReportBuilder.Aggregate(Bugs.Stall,
+        var report = Reports.ReportBuilder.Aggregate(Bugs.Stall,
         [
             Run("a", new FindingReport(Verdict.Handled, "error 1010 ms after the last content byte")),
             Run("b", new FindingReport(Verdict.Handled, "not reproduced alone (1 of 2 attempts failed): ...", NotReproduced: true)),

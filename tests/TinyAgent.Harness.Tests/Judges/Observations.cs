@@ -1,7 +1,7 @@
 using System.Text;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Faults;
 
 namespace TinyAgent.Harness.Tests.Judges;
 

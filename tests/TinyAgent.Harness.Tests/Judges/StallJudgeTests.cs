@@ -1,5 +1,5 @@
-using TinyAgent.Harness.Judges;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Verdicts;
 using static TinyAgent.Harness.Tests.Judges.Observations;
 
 namespace TinyAgent.Harness.Tests.Judges;

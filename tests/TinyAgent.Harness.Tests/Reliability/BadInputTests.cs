@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Cli;
-using TinyAgent.Harness.Reports;
-using TinyAgent.Harness.Server;
-using TinyAgent.Harness.Tests.Recordings;
 using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
+using TinyAgent.Harness.Cli;
+using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Reliability;
 
@@ -193,7 +195,7 @@ internal sealed class BadInputTests
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         var error = await Assert.ThrowsAsync<ReplayServerException>(() =>
-            ReplayServer.StartAsync(new ReplayServerOptions { Port = port }, StaticScenarioSource.Of("ok", Kit.Plan(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None)
+            ReplayServer.StartAsync(new ReplayServerOptions { Port = port }, StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None)
                 .WaitAsync(Kit.Bound));
 
         Assert.That(error!.Message, Is.EqualTo($"Port {port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one."));
@@ -223,7 +225,7 @@ internal sealed class BadInputTests
     [TestCaseSource(nameof(RequestCases))]
     public async Task Bad_request_gets_the_API_error_json_and_the_server_keeps_serving(string method, string path, string? body, bool key, int status, string type, string message)
     {
-        await using var server = await Kit.StartAsync(StaticScenarioSource.Of("ok", Kit.Plan(Kit.TextStream(2), Kit.PerFrame)));
+        await using var server = await Kit.StartAsync(StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(2), Kit.PerFrame)));
         using var client = Kit.Client();
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.BaseUrl + path.TrimStart('/')));
         if (body is not null)

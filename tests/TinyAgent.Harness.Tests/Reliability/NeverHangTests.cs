@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
 using TinyAgent.Harness.Cli;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Faults;
 using TinyAgent.Harness.Tests.Recordings;
-using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
 
 namespace TinyAgent.Harness.Tests.Reliability;
 

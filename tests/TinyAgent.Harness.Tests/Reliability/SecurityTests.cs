@@ -3,10 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
-using TinyAgent.Harness.Tests.Recordings;
 using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
+using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Replay;
+using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Reliability;
 
@@ -19,7 +21,7 @@ internal sealed class SecurityTests
     public async Task The_server_binds_127_0_0_1_by_default_without_a_warning()
     {
         using var warnings = new StringWriter();
-        await using var server = await Kit.StartAsync(StaticScenarioSource.Of("ok", Kit.Plan(Kit.TextStream(1), Kit.PerFrame)), new ReplayServerOptions { Warnings = warnings });
+        await using var server = await Kit.StartAsync(StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(1), Kit.PerFrame)), new ReplayServerOptions { Warnings = warnings });
 
         Assert.That(server.BaseUrl.Host, Is.EqualTo("127.0.0.1"));
         Assert.That(IPAddress.IsLoopback(IPAddress.Parse(server.BaseUrl.Host)), Is.True);
@@ -34,7 +36,7 @@ internal sealed class SecurityTests
         var options = new ReplayServerOptions { Host = "192.0.2.1", Port = 45999, Warnings = warnings };
 
         var error = await Assert.ThrowsAsync<ReplayServerException>(() =>
-            ReplayServer.StartAsync(options, StaticScenarioSource.Of("ok", Kit.Plan(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None).WaitAsync(Kit.Bound));
+            ReplayServer.StartAsync(options, StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None).WaitAsync(Kit.Bound));
 
         Assert.That(warnings.ToString().TrimEnd(), Is.EqualTo("warning: the replay server listens on 192.0.2.1, reachable from other machines; it serves recordings to anyone who connects."));
         Assert.That(error!.Message, Does.StartWith("The replay server could not listen on 192.0.2.1:45999: "));
@@ -101,7 +103,7 @@ internal sealed class SecurityTests
     public async Task No_credential_reaches_the_request_log_or_the_evidence()
     {
         await using var server = await Kit.StartAsync(
-            StaticScenarioSource.Of("ok", Kit.Plan(Kit.TextStream(2), Kit.PerFrame)),
+            StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(2), Kit.PerFrame)),
             new ReplayServerOptions { RedactHeaders = ["x-team-token"] });
         using var client = Kit.Client();
         var request = Kit.Messages(server.ScenarioUrl("ok"));

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
 namespace TinyAgent.Harness.Tests.Server;
@@ -55,7 +56,7 @@ internal sealed class NonStreamingReplyTests
     public async Task Stream_false_gets_the_recording_assembled_into_one_json_message()
     {
         byte[] body = TextStream(4, "ab");
-        await using var server = await StartAsync(StaticScenarioSource.Of("whole", Plan(body, PerFrame)));
+        await using var server = await StartAsync(StaticScenarioSource.Of("whole", PlanOf(body, PerFrame)));
         using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("whole"), stream: false));

@@ -1,7 +1,7 @@
 using System.Text;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
 namespace TinyAgent.Harness.Tests.Server;
@@ -12,7 +12,7 @@ internal sealed class ReplayStreamingTests
     public async Task Stream_is_replayed_byte_for_byte_with_the_plans_headers_and_a_request_id()
     {
         byte[] body = TextStream(50);
-        await using var server = await StartAsync(StaticScenarioSource.Of("text", Plan(body, PerFrame)));
+        await using var server = await StartAsync(StaticScenarioSource.Of("text", PlanOf(body, PerFrame)));
         using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(server.ScenarioUrl("text")));
@@ -34,7 +34,7 @@ internal sealed class ReplayStreamingTests
     public async Task Every_separate_cut_is_a_read_boundary_for_a_real_HttpClient()
     {
         byte[] body = TextStream(20);
-        var plan = Plan(body, b =>
+        var plan = PlanOf(body, b =>
         {
             // Ordinary frame cuts everywhere (they may merge freely) and a split inside every fifth frame, marked separate.
             foreach (var frame in b.Layout.Frames)
@@ -67,7 +67,7 @@ internal sealed class ReplayStreamingTests
     public async Task Reset_is_seen_by_the_client_as_a_connection_reset()
     {
         byte[] body = TextStream(20);
-        var plan = Plan(body, b =>
+        var plan = PlanOf(body, b =>
         {
             PerFrame(b);
             b.End = StreamEnd.Reset;
@@ -90,7 +90,7 @@ internal sealed class ReplayStreamingTests
     {
         byte[] full = TextStream(20);
         byte[] truncated = full[..(full.Length / 2)];
-        var plan = Plan(truncated, b =>
+        var plan = PlanOf(truncated, b =>
         {
             PerFrame(b);
             b.End = StreamEnd.CleanClose;
@@ -112,7 +112,7 @@ internal sealed class ReplayStreamingTests
     {
         byte[] body = TextStream(5);
         byte[] keepalive = Encoding.ASCII.GetBytes(": keep-alive\n\n");
-        var plan = Plan(body, b =>
+        var plan = PlanOf(body, b =>
         {
             PerFrame(b);
             b.Stall = new StallSpec(TimeSpan.FromMilliseconds(20), keepalive);
@@ -149,7 +149,7 @@ internal sealed class ReplayStreamingTests
     public async Task Silent_stall_leaves_the_clients_read_pending_until_it_cancels()
     {
         byte[] body = TextStream(5);
-        var plan = Plan(body, b =>
+        var plan = PlanOf(body, b =>
         {
             PerFrame(b);
             b.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty);
@@ -184,7 +184,7 @@ internal sealed class ReplayStreamingTests
     [Test]
     public async Task Stall_is_given_up_with_a_reset_at_the_stall_limit()
     {
-        var plan = Plan(TextStream(2), b => b.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty));
+        var plan = PlanOf(TextStream(2), b => b.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty));
         await using var server = await StartAsync(StaticScenarioSource.Of("stall", plan), new ReplayServerOptions { StallLimit = TimeSpan.FromMilliseconds(200) });
         using var client = ServerTestKit.Client();
 
@@ -201,7 +201,7 @@ internal sealed class ReplayStreamingTests
     public async Task Client_cancelling_mid_stream_is_recorded_as_a_disconnect_and_the_server_stops_sending()
     {
         byte[] body = TextStream(100);
-        var plan = Plan(body, b =>
+        var plan = PlanOf(body, b =>
         {
             PerFrame(b);
             foreach (int cut in b.Cuts)
@@ -262,7 +262,7 @@ internal sealed class ReplayStreamingTests
             ["http-error 429"],
             1);
         byte[] body = TextStream(3);
-        await using var server = await StartAsync(StaticScenarioSource.Of("retry", rateLimited, Plan(body, PerFrame)));
+        await using var server = await StartAsync(StaticScenarioSource.Of("retry", rateLimited, PlanOf(body, PerFrame)));
         using var client = ServerTestKit.Client();
 
         using var first = await SendAsync(client, Messages(server.ScenarioUrl("retry")));
@@ -288,7 +288,7 @@ internal sealed class ReplayStreamingTests
     public async Task Default_scenario_answers_the_unprefixed_route()
     {
         byte[] body = TextStream(3);
-        await using var server = await StartAsync(StaticScenarioSource.Of("only", Plan(body)), new ReplayServerOptions { DefaultScenario = "only" });
+        await using var server = await StartAsync(StaticScenarioSource.Of("only", PlanOf(body)), new ReplayServerOptions { DefaultScenario = "only" });
         using var client = ServerTestKit.Client();
 
         using var response = await SendAsync(client, Messages(new Uri(server.BaseUrl.ToString().TrimEnd('/'))));

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
 namespace TinyAgent.Harness.Tests.Server;
@@ -42,7 +44,7 @@ internal sealed class RequestValidationTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _server = await ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", Plan(TextStream(3), PerFrame)), new ReplayServerOptions { MaxRequestBodyBytes = 4096 });
+        _server = await ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", PlanOf(TextStream(3), PerFrame)), new ReplayServerOptions { MaxRequestBodyBytes = 4096 });
         _client = ServerTestKit.Client();
     }
 
@@ -112,7 +114,7 @@ internal sealed class RequestValidationTests
     public async Task Request_log_and_evidence_never_contain_the_api_key_or_other_secrets()
     {
         await using var server = await ServerTestKit.StartAsync(
-            StaticScenarioSource.Of("ok", Plan(TextStream(3), PerFrame)),
+            StaticScenarioSource.Of("ok", PlanOf(TextStream(3), PerFrame)),
             new ReplayServerOptions { RedactHeaders = ["x-custom-secret"] });
         using var client = ServerTestKit.Client();
         foreach (bool stream in new[] { true, false })
@@ -147,7 +149,7 @@ internal sealed class RequestValidationTests
     public async Task Server_binds_127_0_0_1_on_a_free_port_by_default()
     {
         var warnings = new StringWriter();
-        await using var server = await ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", Plan(TextStream(1))), new ReplayServerOptions { Warnings = warnings });
+        await using var server = await ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", PlanOf(TextStream(1))), new ReplayServerOptions { Warnings = warnings });
 
         Assert.That(server.BaseUrl.Host, Is.EqualTo("127.0.0.1"));
         Assert.That(server.BaseUrl.Port, Is.InRange(1, 65535));
@@ -165,7 +167,7 @@ internal sealed class RequestValidationTests
         occupant.Start();
         int port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var error = await Assert.ThrowsAsync<ReplayServerException>(() => ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", Plan(TextStream(1))), new ReplayServerOptions { Port = port }));
+        var error = await Assert.ThrowsAsync<ReplayServerException>(() => ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", PlanOf(TextStream(1))), new ReplayServerOptions { Port = port }));
 
         Assert.That(error!.Message, Is.EqualTo($"Port {port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one."));
     }
@@ -177,7 +179,7 @@ internal sealed class RequestValidationTests
 
         // An address this machine does not own: the warning comes first, then binding fails, so nothing is ever exposed.
         var error = await Assert.ThrowsAsync<ReplayServerException>(() => ServerTestKit.StartAsync(
-            StaticScenarioSource.Of("ok", Plan(TextStream(1))),
+            StaticScenarioSource.Of("ok", PlanOf(TextStream(1))),
             new ReplayServerOptions { Host = "192.0.2.1", Port = 18_080, Warnings = warnings }));
 
         Assert.That(warnings.ToString(), Does.StartWith("warning: the replay server listens on 192.0.2.1"));

@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Tests.Server;
 
@@ -30,7 +29,7 @@ internal static class ServerTestKit
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    public static ReplayPlan Plan(byte[] body, Action<PlanBuilder>? configure = null)
+    public static ReplayPlan PlanOf(byte[] body, Action<PlanBuilder>? configure = null)
     {
         var builder = new PlanBuilder(new Recording("test", "test.sse", body, RecordingMeta.Default), attempt: 1, seed: 1);
         configure?.Invoke(builder);

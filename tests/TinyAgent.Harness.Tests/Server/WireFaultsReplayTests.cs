@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.ServerSentEvents;
-using TinyAgent.Harness.Faults;
 using TinyAgent.Harness.Model;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Faults;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Tests.Recordings;
 
 namespace TinyAgent.Harness.Tests.Suite;

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>bytewise</c> (none).</summary>
 internal sealed record BytewiseChunkingOptions : IFaultOptions

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>done-marker</c>: none.</summary>
 internal sealed record DoneMarkerOptions : IFaultOptions

@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Bad fault configuration; the message is one line: <c>path.field: what is wrong</c>.</summary>
 internal sealed class FaultConfigException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>fixed</c>.</summary>
 internal sealed record FixedChunkingOptions : IFaultOptions

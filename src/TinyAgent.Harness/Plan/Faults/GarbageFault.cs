@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>garbage</c>.</summary>
 internal sealed record GarbageOptions : IFaultOptions

@@ -1,8 +1,6 @@
 using System.Globalization;
-using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>http-error</c>.</summary>
 internal sealed record HttpErrorOptions : IFaultOptions

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>
 /// When a fault runs while a plan is built. Faults of a scenario are applied in stage order

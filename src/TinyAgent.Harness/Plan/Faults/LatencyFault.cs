@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>latency</c>. Defaults look like a real API: 300 ms to the first byte, 20 ms between chunks, up to 10 ms jitter.</summary>
 internal sealed record LatencyOptions : IFaultOptions

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>random</c>.</summary>
 internal sealed record RandomChunkingOptions : IFaultOptions

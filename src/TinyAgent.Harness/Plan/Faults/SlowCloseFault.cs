@@ -1,6 +1,5 @@
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>slow-close</c>.</summary>
 internal sealed record SlowCloseOptions : IFaultOptions

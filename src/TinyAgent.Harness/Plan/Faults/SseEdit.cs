@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Recordings;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Small helpers for faults that rewrite an event stream: find events, read their JSON, write frames in the body's own line ending.</summary>
 internal static class SseEdit

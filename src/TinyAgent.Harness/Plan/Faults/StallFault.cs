@@ -1,7 +1,6 @@
 using System.Text;
-using TinyAgent.Harness.Replay;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>stall</c>.</summary>
 internal sealed record StallOptions : IFaultOptions

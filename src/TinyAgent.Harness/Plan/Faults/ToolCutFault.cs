@@ -1,4 +1,6 @@
-namespace TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Recordings;
+
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>tool-cut</c>.</summary>
 internal sealed record ToolCutOptions : IFaultOptions
@@ -34,7 +36,7 @@ internal sealed class ToolCutFault(ToolCutOptions options) : IFault
         byte[] body = plan.Body;
         var events = SseEdit.EventFrames(body, plan.Layout);
         int? tool = null;
-        var pieces = new List<Recordings.SseFrame>();
+        var pieces = new List<SseFrame>();
         foreach (var frame in events)
         {
             var (type, index, deltaType) = SseEdit.TypeAndIndex(body, frame);
@@ -71,7 +73,7 @@ internal sealed class ToolCutFault(ToolCutOptions options) : IFault
         plan.Facts = plan.Facts with { MaxTokensEnding = true, ToolCut = true };
     }
 
-    private static string? BlockType(byte[] body, Recordings.SseFrame frame)
+    private static string? BlockType(byte[] body, SseFrame frame)
     {
         try
         {
