@@ -55,7 +55,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         var skipped = new List<string>();
         foreach (var (scenario, i) in config.Scenarios.Select((s, i) => (s, i)))
         {
-            if (scenario.Recordings is not null && !recordings.Any(r => Observation.RunSpec.Matches(scenario.Recordings, r)))
+            if (scenario.Recordings is not null && !recordings.Any(r => r.MatchesAny(scenario.Recordings)))
             {
                 // The user chose the recordings: a scenario made for others is simply not part of this run.
                 skipped.Add(recordingOverrides.Count > 0

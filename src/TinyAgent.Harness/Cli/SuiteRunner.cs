@@ -7,6 +7,7 @@ using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Reports;
+using TinyAgent.Harness.Verdicts;
 
 namespace TinyAgent.Harness.Cli;
 
@@ -125,7 +126,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             {
                 var spec = b.Spec;
                 var observation = await pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct).ConfigureAwait(false);
-                var findings = RunPipeline.Judge(observation);
+                var findings = VerdictAggregator.Findings(observation);
                 var report = ToReport(spec, observation, findings);
                 if (ct.IsCancellationRequested)
                 {
@@ -167,7 +168,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             }
         }
 
-        var findings = RunPipeline.Judge(observation);
+        var findings = VerdictAggregator.Findings(observation);
         return (ToReport(spec, observation, findings), observation, findings);
     }
 

@@ -156,19 +156,19 @@ public sealed class HarnessSession : IAsyncDisposable
             // A consumer that gives up is the test's own code: a control that reads everything cannot be asked of it.
             Claim(handle);
             var alone = await _pipeline.RunBoundAsync(handle.Request, handle.Bound, new DelegateClient(handle, client), cancellationToken).ConfigureAwait(false);
-            return Verdicts(handle, alone, RunPipeline.Judge(alone));
+            return Verdicts(handle, alone, VerdictAggregator.Findings(alone));
         }
 
         var controlOptions = new ScenarioOptions(scenario.Recording) { Seed = scenario.Seed };
         var controlHandle = Bind(controlOptions, handle.RecordingData, ScenarioConfig.Control.Faults, isControl: true, control: null);
         Claim(controlHandle);
         var controlRun = await _pipeline.RunBoundAsync(controlHandle.Request, controlHandle.Bound, new DelegateClient(controlHandle, client), cancellationToken).ConfigureAwait(false);
-        var baseline = RunPipeline.Judge(controlRun).First(f => f.Bug == Bugs.Baseline);
+        var baseline = VerdictAggregator.Findings(controlRun).First(f => f.Bug == Bugs.Baseline);
 
         Claim(handle);
         var request = handle.Request with { Control = new ControlRun(controlHandle.Key, controlRun.Result, baseline.Verdict, baseline.Evidence) };
         var observation = await _pipeline.RunBoundAsync(request, handle.Bound, new DelegateClient(handle, client), cancellationToken).ConfigureAwait(false);
-        var findings = RunPipeline.Judge(observation).Select(f => f.Bug == Bugs.Baseline ? baseline : f);
+        var findings = VerdictAggregator.Findings(observation).Select(f => f.Bug == Bugs.Baseline ? baseline : f);
         return Verdicts(handle, observation, findings);
     }
 
@@ -179,7 +179,7 @@ public sealed class HarnessSession : IAsyncDisposable
     {
         Claim(scenario);
         var observation = await _pipeline.ObserveAsync(scenario.Request, result, cancellationToken).ConfigureAwait(false);
-        return Verdicts(scenario, observation, RunPipeline.Judge(observation));
+        return Verdicts(scenario, observation, VerdictAggregator.Findings(observation));
     }
 
     /// <summary>A scenario is judged once, by the session that made it.</summary>

@@ -1,22 +1,5 @@
 namespace TinyAgent.Harness.Model;
 
-/// <summary>How the consumer of a client behaves in a run.</summary>
-/// <param name="GiveUpAfterDeltas">null: read everything; N: stop after N text deltas (the user navigated away) while the process keeps running.</param>
-internal sealed record ConsumerModel(string Name, int? GiveUpAfterDeltas)
-{
-    public static ConsumerModel ReadAll { get; } = new("read-all", null);
-}
-
-/// <summary>The time limits of a run (Polly's timeouts for clients that take them, and the harness's deadline).</summary>
-internal sealed record RunTimeouts(TimeSpan FirstByte, TimeSpan Idle, TimeSpan Total, TimeSpan Deadline)
-{
-    /// <summary>How much later than <see cref="Idle"/> a stall error may arrive and still count as handled.</summary>
-    public TimeSpan StallTolerance { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How soon after giving up the server must see the connection closed.</summary>
-    public TimeSpan GhostBound { get; init; } = TimeSpan.FromMilliseconds(500);
-}
-
 /// <summary>
 /// The same client's run on the same recording with no fault. A fault is charged only with what the client gets wrong
 /// because of it: a failure its control shows too is not the fault's.

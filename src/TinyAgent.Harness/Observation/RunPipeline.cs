@@ -4,7 +4,6 @@ using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Verdicts;
 
 namespace TinyAgent.Harness.Observation;
 
@@ -99,9 +98,6 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
         };
     }
 
-    /// <summary>Every judge's finding on one observation.</summary>
-    public static IReadOnlyList<RunFinding> Judge(RunObservation observation) => VerdictAggregator.Findings(observation);
-
     /// <summary>
     /// A run is overdue once the deadline (plus the plan's scripted waits; twice the deadline while no request has
     /// arrived) has passed since its start and the server has written no planned byte for a whole deadline: a client is hung only when it has had that long since the
@@ -121,16 +117,18 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
         {
             if (server.LastPlannedWrite(key) is not long last)
             {
-                return $"still running {RunClock.Ms(grace + grace + scriptedWait)} after its start, and no request reached the server";
+                return $"still running {Ms(grace + grace + scriptedWait)} after its start, and no request reached the server";
             }
 
             var quiet = time.GetElapsedTime(last);
             if (quiet >= grace)
             {
-                return $"still running {RunClock.Ms(quiet)} after the server's last planned byte (grace {RunClock.Ms(grace)})";
+                return $"still running {Ms(quiet)} after the server's last planned byte (grace {Ms(grace)})";
             }
 
             await Task.Delay(grace - quiet, time, ct).ConfigureAwait(false);
         }
     }
+
+    private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:0} ms";
 }

@@ -39,7 +39,7 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         var scenarios = config.Scenarios.Where(s => s.Name != ScenarioConfig.ControlName).Prepend(ScenarioConfig.Control);
         foreach (var scenario in scenarios)
         {
-            foreach (var recording in recordings.Where(r => scenario.Recordings is null || Matches(scenario.Recordings, r)))
+            foreach (var recording in recordings.Where(r => scenario.Recordings is null || r.MatchesAny(scenario.Recordings)))
             {
                 foreach (var client in clients)
                 {
@@ -57,17 +57,5 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         }
 
         return runs;
-    }
-
-    /// <summary>Whether any of a scenario's recording globs names this recording, by recording name or file name.</summary>
-    internal static bool Matches(IEnumerable<string> globs, Recording recording) =>
-        globs.Any(glob => GlobMatch(glob, recording.Name) || GlobMatch(glob, Path.GetFileName(recording.Path)));
-
-    /// <summary>Matches <c>*</c> and <c>?</c> against a recording name or file name.</summary>
-    private static bool GlobMatch(string glob, string name)
-    {
-        string file = Path.GetFileName(glob);
-        string pattern = "^" + System.Text.RegularExpressions.Regex.Escape(file).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
-        return System.Text.RegularExpressions.Regex.IsMatch(name, pattern);
     }
 }

@@ -21,6 +21,17 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
         _expected ??= expected;
         return this;
     }
+
+    /// <summary>Any of <paramref name="globs"/> (<c>*</c> and <c>?</c>) matches this recording's name or file name.</summary>
+    public bool MatchesAny(IEnumerable<string> globs) =>
+        globs.Any(glob => GlobMatch(glob, Name) || GlobMatch(glob, System.IO.Path.GetFileName(Path)));
+
+    private static bool GlobMatch(string glob, string name)
+    {
+        string file = System.IO.Path.GetFileName(glob);
+        string pattern = "^" + System.Text.RegularExpressions.Regex.Escape(file).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
+        return System.Text.RegularExpressions.Regex.IsMatch(name, pattern);
+    }
 }
 
 /// <summary>The optional <c>NAME.meta.json</c> sidecar. Defaults: 200, text/event-stream, no timeline.</summary>

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TinyAgent.Harness.Hosting;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Recordings;
 

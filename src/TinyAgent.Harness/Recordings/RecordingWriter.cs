@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Recordings;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Recordings;
 using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;

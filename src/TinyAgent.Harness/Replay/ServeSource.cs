@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using TinyAgent.Harness.Config;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Observation;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
@@ -90,7 +89,7 @@ internal sealed class ServeSource : IScenarioSource
             faults = config.Faults;
             if (config.Recordings is { } globs)
             {
-                candidates = [.. _recordings.Where(r => RunSpec.Matches(globs, r))];
+                candidates = [.. _recordings.Where(r => r.MatchesAny(globs))];
             }
         }
         else

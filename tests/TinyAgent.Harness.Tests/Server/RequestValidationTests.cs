@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
