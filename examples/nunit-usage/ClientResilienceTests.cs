@@ -96,26 +96,26 @@ public sealed class ClientResilienceTests
     });
 
     /// <summary>What our application does: stream the answer to the end and report what its user would see.</summary>
-    private async Task<ClientOutcomeInfo> ReadEverythingAsync(Uri baseUrl)
+    private async Task<ClientAnswer> ReadEverythingAsync(Uri baseUrl)
     {
         await using var stream = Client(baseUrl).Stream(Hello);
         try
         {
             var message = await stream.GetFinalMessageAsync();
-            return ClientOutcomeInfo.Completed(message.Text, message.StopReason);
+            return ClientAnswer.Completed(message.Text, message.StopReason);
         }
         catch (StreamErrorException e)
         {
-            return ClientOutcomeInfo.Failed(e.ErrorType, e.ErrorMessage, e.PartialMessage?.Text ?? "");
+            return ClientAnswer.Failed(e.ErrorType, e.ErrorMessage, e.PartialMessage?.Text ?? "");
         }
         catch (AnthropicException e)
         {
-            return ClientOutcomeInfo.FromException(e, e.PartialMessage?.Text ?? "");
+            return ClientAnswer.FromException(e, e.PartialMessage?.Text ?? "");
         }
     }
 
     /// <summary>The user navigates away after <see cref="ScenarioHandle.GiveUpAfterDeltas"/> text deltas.</summary>
-    private async Task<ClientOutcomeInfo> GiveUpAsync(ScenarioHandle scenario, CancellationToken cancellationToken)
+    private async Task<ClientAnswer> GiveUpAsync(ScenarioHandle scenario, CancellationToken cancellationToken)
     {
         var text = new System.Text.StringBuilder();
         int deltas = 0;
@@ -135,7 +135,7 @@ public sealed class ClientResilienceTests
             }
         }
 
-        return ClientOutcomeInfo.GaveUpWith(text.ToString());
+        return ClientAnswer.GaveUpWith(text.ToString());
     }
 
     /// <summary>The repository's bundled recordings; your tests would point at your own folder.</summary>

@@ -14,7 +14,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     private readonly MessageRequest _request;
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _cts;
-    private readonly ReadClock _clock;
+    private readonly CallDeadlines _deadlines;
     private readonly MessageAccumulator _accumulator;
     private readonly SseItemParser<StreamEvent?> _itemParser;
     private Attempt? _attempt;
@@ -32,8 +32,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         _request = request;
         _callerToken = cancellationToken;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _clock = new ReadClock(client.Options);
-        _accumulator = new MessageAccumulator(_clock.OnContent);
+        _deadlines = new CallDeadlines(client.Options);
+        _accumulator = new MessageAccumulator(_deadlines.OnContent);
         _itemParser = _accumulator.Parse;
     }
 
@@ -123,7 +123,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
                 }
                 if (!more)
                     throw _disposeRequested ? new ObjectDisposedException(nameof(MessageStream)) : EndedWithoutStop();
-                FirstEventAt ??= _clock.Time.GetUtcNow();
+                FirstEventAt ??= _deadlines.Time.GetUtcNow();
                 if (items.Current.Data is { } item)
                 {
                     // A cancel may land while the parser works from its buffer, which never looks at the token.
@@ -152,11 +152,11 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
 
     private async Task<IAsyncEnumerator<SseItem<StreamEvent?>>> StartAsync(CancellationToken cancellationToken)
     {
-        _attempt = await _client.SendAsync(_request, streaming: true, _clock, _cts.Token).ConfigureAwait(false);
-        ResponseHeadersAt = _clock.Time.GetUtcNow();
+        _attempt = await _client.SendAsync(_request, streaming: true, _deadlines, _cts.Token).ConfigureAwait(false);
+        ResponseHeadersAt = _deadlines.Time.GetUtcNow();
         _accumulator.RequestId = MessagesClient.RequestIdOf(_attempt.Response);
         var (body, first, count) = _attempt.Take();
-        _body = new BodyReader(body, first, count, _client.ReadPipeline, _clock, _cts.Token);
+        _body = new BodyReader(body, first, count, _client.ReadPipeline, _deadlines, _cts.Token);
         return SseParser.Create(_body, _itemParser).EnumerateAsync(_cts.Token).GetAsyncEnumerator(cancellationToken);
     }
 

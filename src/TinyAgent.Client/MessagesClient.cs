@@ -55,10 +55,10 @@ public sealed class MessagesClient
     public async Task<Message> CreateAsync(MessageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var clock = new ReadClock(Options);
-        using var attempt = await SendAsync(request, streaming: false, clock, cancellationToken).ConfigureAwait(false);
+        var deadlines = new CallDeadlines(Options);
+        using var attempt = await SendAsync(request, streaming: false, deadlines, cancellationToken).ConfigureAwait(false);
         var (body, first, count) = attempt.Take();
-        await using var reader = new BodyReader(body, first, count, ReadPipeline, clock, cancellationToken);
+        await using var reader = new BodyReader(body, first, count, ReadPipeline, deadlines, cancellationToken);
         var whole = new ArrayBufferWriter<byte>(BodyReader.BufferSize);
         try
         {
@@ -108,10 +108,10 @@ public sealed class MessagesClient
         response.Headers.TryGetValues("request-id", out var values) ? values.FirstOrDefault() : null;
 
     /// <summary>Sends with retries; returns a success response whose body has delivered its first read.</summary>
-    internal async Task<Attempt> SendAsync(MessageRequest request, bool streaming, ReadClock clock, CancellationToken cancellationToken)
+    internal async Task<Attempt> SendAsync(MessageRequest request, bool streaming, CallDeadlines deadlines, CancellationToken cancellationToken)
     {
         var payload = SerializeRequest(request, streaming);
-        var state = new SendState(this, payload, streaming, clock);
+        var state = new SendState(this, payload, streaming, deadlines);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(SendStateKey, state);
         Attempt attempt;
@@ -121,7 +121,7 @@ public sealed class MessagesClient
         }
         catch (TimeoutRejectedException ex)
         {
-            throw clock.TimeoutError(state.LastPhase, ex);
+            throw deadlines.TimeoutError(state.LastPhase, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -137,7 +137,7 @@ public sealed class MessagesClient
         if (!attempt.Response.IsSuccessStatusCode)
         {
             using (attempt)
-                throw await StatusErrorAsync(attempt, clock, cancellationToken).ConfigureAwait(false);
+                throw await StatusErrorAsync(attempt, deadlines, cancellationToken).ConfigureAwait(false);
         }
         if (streaming && attempt.Response.Content.Headers.ContentType?.MediaType is { } media
             && !media.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
@@ -148,12 +148,12 @@ public sealed class MessagesClient
         return attempt;
     }
 
-    private sealed class SendState(MessagesClient client, byte[] payload, bool streaming, ReadClock clock)
+    private sealed class SendState(MessagesClient client, byte[] payload, bool streaming, CallDeadlines deadlines)
     {
         public MessagesClient Client { get; } = client;
         public byte[] Payload { get; } = payload;
         public bool Streaming { get; } = streaming;
-        public ReadClock Clock { get; } = clock;
+        public CallDeadlines Deadlines { get; } = deadlines;
         public bool SawHeaders { get; set; }
         public string? LastRequestId { get; set; }
         public TimeoutPhase LastPhase { get; set; }
@@ -221,7 +221,7 @@ public sealed class MessagesClient
             TimeoutGenerator = static args =>
             {
                 var state = args.Context.Properties.GetValue(SendStateKey, null)!;
-                var (timeout, phase) = state.Clock.ForFirstByte();
+                var (timeout, phase) = state.Deadlines.ForFirstByte();
                 state.LastPhase = phase;
                 return ValueTask.FromResult(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1));
             },
@@ -266,13 +266,13 @@ public sealed class MessagesClient
         return null;
     }
 
-    private static async Task<ApiStatusException> StatusErrorAsync(Attempt attempt, ReadClock clock, CancellationToken cancellationToken)
+    private static async Task<ApiStatusException> StatusErrorAsync(Attempt attempt, CallDeadlines deadlines, CancellationToken cancellationToken)
     {
         var response = attempt.Response;
         string? type = null, message = null, requestId = RequestIdOf(response);
-        var (timeout, phase) = clock.ForNextRead();
+        var (timeout, phase) = deadlines.ForNextRead();
         // On the options' clock like every other limit; a budget already spent cancels at once (a negative delay would throw).
-        using var timer = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, clock.Time);
+        using var timer = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, deadlines.Time);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
@@ -284,7 +284,7 @@ public sealed class MessagesClient
         }
         catch (OperationCanceledException ex) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            message = $"(error body unreadable: {clock.TimeoutError(phase, ex).Message})";
+            message = $"(error body unreadable: {deadlines.TimeoutError(phase, ex).Message})";
         }
         catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

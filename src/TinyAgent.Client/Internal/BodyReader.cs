@@ -15,21 +15,21 @@ internal sealed class BodyReader : ReadOnlyStream
 
     private readonly Stream _inner;
     private readonly ResiliencePipeline _pipeline;
-    private readonly ReadClock _clock;
+    private readonly CallDeadlines _deadlines;
     private readonly CancellationToken _token;
     private byte[] _buffer;
     private int _position;
     private int _count;
     private bool _ended;
 
-    public BodyReader(Stream inner, byte[] firstBuffer, int firstCount, ResiliencePipeline pipeline, ReadClock clock, CancellationToken token)
+    public BodyReader(Stream inner, byte[] firstBuffer, int firstCount, ResiliencePipeline pipeline, CallDeadlines deadlines, CancellationToken token)
     {
         _inner = inner;
         _buffer = firstBuffer;
         _count = firstCount;
         _ended = firstCount == 0;
         _pipeline = pipeline;
-        _clock = clock;
+        _deadlines = deadlines;
         _token = token;
         BytesRead = firstCount;
     }
@@ -63,12 +63,12 @@ internal sealed class BodyReader : ReadOnlyStream
 
     private async ValueTask FillAsync()
     {
-        var (timeout, phase) = _clock.ForNextRead();
+        var (timeout, phase) = _deadlines.ForNextRead();
         if (timeout <= TimeSpan.Zero)
-            throw _clock.TimeoutError(phase);
+            throw _deadlines.TimeoutError(phase);
         var context = ResilienceContextPool.Shared.Get(_token);
         context.Properties.Set(TimeoutKey, timeout);
-        var started = _clock.Time.GetTimestamp();
+        var started = _deadlines.Time.GetTimestamp();
         try
         {
             _position = 0;
@@ -81,11 +81,11 @@ internal sealed class BodyReader : ReadOnlyStream
         }
         catch (TimeoutRejectedException ex)
         {
-            throw _clock.TimeoutError(phase, ex);
+            throw _deadlines.TimeoutError(phase, ex);
         }
         finally
         {
-            _clock.AfterRead(_clock.Time.GetElapsedTime(started));
+            _deadlines.AfterRead(_deadlines.Time.GetElapsedTime(started));
             ResilienceContextPool.Shared.Return(context);
         }
     }

@@ -37,13 +37,13 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     public async Task<(IReadOnlyList<RunReport> Runs, bool Interrupted, TimeSpan Wall)> RunAsync(IReadOnlyList<RunSpec> runs, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
-        var table = new ScenarioTable();
+        var planner = new LazyPlanner();
         await using var server = await ReplayServer.StartAsync(
             new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
-            table,
+            planner,
             time,
             CancellationToken.None).ConfigureAwait(false); // a Ctrl+C this early still gets its (empty) report, marked interrupted
-        var pipeline = new RunPipeline(server, table, time, config.Timeouts);
+        var pipeline = new RunPipeline(server, planner, time, config.Timeouts);
 
         var results = new ConcurrentDictionary<int, RunReport>();
         var controls = new ConcurrentDictionary<(string Client, string Recording), ControlRun>();
@@ -79,13 +79,13 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// </summary>
     public async Task<IReadOnlyList<ClientResult>> PreflightAsync(IReadOnlyList<ClientConfig> candidates, Recording recording, int seed, CancellationToken cancellationToken)
     {
-        var table = new ScenarioTable();
+        var planner = new LazyPlanner();
         await using var server = await ReplayServer.StartAsync(
             new ReplayServerOptions { RedactHeaders = config.RedactHeaders, StallLimit = config.Timeouts.Deadline + TimeSpan.FromSeconds(2) },
-            table,
+            planner,
             time,
             cancellationToken).ConfigureAwait(false);
-        var pipeline = new RunPipeline(server, table, time, config.Timeouts);
+        var pipeline = new RunPipeline(server, planner, time, config.Timeouts);
         var observations = await Task.WhenAll(candidates.Select((client, i) =>
         {
             var spec = new RunSpec(i, $"{client.Name}/preflight/{recording.Name}", $"p{i:D5}", client, recording, ScenarioConfig.Control, seed);

@@ -30,7 +30,7 @@ public sealed class HarnessSession : IAsyncDisposable
     private readonly RunPipeline _pipeline;
     private int _counter;
 
-    private HarnessSession(HarnessSessionOptions options, Dictionary<string, Recording> recordings, ScenarioTable table, ReplayServer server)
+    private HarnessSession(HarnessSessionOptions options, Dictionary<string, Recording> recordings, LazyPlanner planner, ReplayServer server)
     {
         _options = options;
         _recordings = recordings;
@@ -40,7 +40,7 @@ public sealed class HarnessSession : IAsyncDisposable
             StallTolerance = options.StallTolerance,
             GhostBound = options.GhostBound,
         };
-        _pipeline = new RunPipeline(server, table, options.TimeProvider, timeouts);
+        _pipeline = new RunPipeline(server, planner, options.TimeProvider, timeouts);
     }
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:PORT</c> (scenarios live under it).</summary>
@@ -60,13 +60,13 @@ public sealed class HarnessSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var recordings = LoadRecordings(options);
-        var table = new ScenarioTable();
+        var planner = new LazyPlanner();
         var server = await ReplayServer.StartAsync(
             new ReplayServerOptions { StallLimit = options.Deadline + TimeSpan.FromSeconds(2) },
-            table,
+            planner,
             options.TimeProvider,
             cancellationToken).ConfigureAwait(false);
-        return new HarnessSession(options, recordings, table, server);
+        return new HarnessSession(options, recordings, planner, server);
     }
 
     /// <summary>Binds <paramref name="recording"/> with <paramref name="faultSpecs"/> (read-everything consumer); see <see cref="AddScenario(ScenarioOptions)"/>.</summary>
@@ -132,7 +132,7 @@ public sealed class HarnessSession : IAsyncDisposable
     /// counts as the client's end (the stall judge measures it). Waits (bounded by the deadline) until the server has
     /// finished every request of the scenario, then applies every judge.
     /// </summary>
-    public Task<ScenarioVerdicts> JudgeAsync(ScenarioHandle scenario, ClientOutcomeInfo outcome, CancellationToken cancellationToken = default)
+    public Task<ScenarioVerdicts> JudgeAsync(ScenarioHandle scenario, ClientAnswer outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -147,7 +147,7 @@ public sealed class HarnessSession : IAsyncDisposable
     /// is overdue (the deadline after the server's last planned byte); a client still running then is reported hung (and
     /// abandoned if it ignores the token). An exception the client throws counts as the error it surfaced.
     /// </summary>
-    public async Task<ScenarioVerdicts> RunAsync(ScenarioOptions scenario, Func<ScenarioHandle, CancellationToken, Task<ClientOutcomeInfo>> client, CancellationToken cancellationToken = default)
+    public async Task<ScenarioVerdicts> RunAsync(ScenarioOptions scenario, Func<ScenarioHandle, CancellationToken, Task<ClientAnswer>> client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var handle = AddScenario(scenario);
@@ -197,12 +197,12 @@ public sealed class HarnessSession : IAsyncDisposable
     }
 
     private static ScenarioVerdicts Verdicts(ScenarioHandle scenario, RunObservation observation, IEnumerable<RunFinding> findings) =>
-        new(scenario.Name, scenario.Faults, [.. findings.Select(ToPublic)], observation.Server.Count, RunFacts.Describe(observation.Result));
+        new(scenario.Name, scenario.Faults, [.. findings.Select(ToPublic)], observation.Server.Count, RunQuestions.Describe(observation.Result));
 
     private static ConsumerModel Consumer(ScenarioOptions o) =>
         o.GiveUpAfterDeltas is int n ? new ConsumerModel($"give-up-after-{n}", n) : ConsumerModel.ReadAll;
 
-    internal ClientResult ToResult(ScenarioHandle scenario, ClientOutcomeInfo outcome, TimeSpan endedAt)
+    internal ClientResult ToResult(ScenarioHandle scenario, ClientAnswer outcome, TimeSpan endedAt)
     {
         long gaveUp = scenario.GaveUpTimestamp;
         return new ClientResult
@@ -265,7 +265,7 @@ public sealed class HarnessSession : IAsyncDisposable
     }
 
     /// <summary>Runs the test author's delegate as a client under test, so the suite's deadline guard applies.</summary>
-    private sealed class DelegateClient(ScenarioHandle handle, Func<ScenarioHandle, CancellationToken, Task<ClientOutcomeInfo>> run) : IClientUnderTest
+    private sealed class DelegateClient(ScenarioHandle handle, Func<ScenarioHandle, CancellationToken, Task<ClientAnswer>> run) : IClientUnderTest
     {
         public string Name => "library";
 

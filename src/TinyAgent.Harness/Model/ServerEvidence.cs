@@ -3,6 +3,25 @@ namespace TinyAgent.Harness.Model;
 /// <summary>One write-and-flush the server made: where in the planned body, how many bytes, when (since the request arrived).</summary>
 internal readonly record struct SentChunk(int Offset, int Size, TimeSpan At);
 
+/// <summary>How the server's response to one request ended.</summary>
+internal enum ServerEnding
+{
+    /// <summary>Every planned byte was written and the response completed.</summary>
+    Complete,
+
+    /// <summary>The plan closed the connection cleanly before its end.</summary>
+    CleanClose,
+
+    /// <summary>The plan reset the connection.</summary>
+    Reset,
+
+    /// <summary>The server gave up a stall the client never ended.</summary>
+    StallAbandoned,
+
+    /// <summary>The client closed the connection before the response ended.</summary>
+    ClientGone,
+}
+
 /// <summary>What the server saw on one request. Times are offsets from the request's arrival on the server's clock.</summary>
 internal sealed record ServerEvidence
 {
@@ -21,8 +40,8 @@ internal sealed record ServerEvidence
     /// <summary>When the server finished with the request (completed, reset, or gave up a stall).</summary>
     public TimeSpan? EndedAt { get; init; }
 
-    /// <summary>How the response ended: complete, clean-close, reset, stall-abandoned, client-gone.</summary>
-    public string Ending { get; init; } = "";
+    /// <summary>How the response ended; written by its kebab-case name (<see cref="EnumNames"/>).</summary>
+    public ServerEnding Ending { get; init; }
 
     /// <summary>The plan this request was answered with, as the planner summarised it; null when it was rejected before planning.</summary>
     public PlanSummary? Plan { get; init; }

@@ -32,7 +32,7 @@ internal sealed record BoundRun(Uri BaseUrl, TimeSpan ScriptedWait, TimeSpan Exp
 /// One run, one way: bind the scenario, run the client under its guard, collect the server's evidence (which carries
 /// the plan it replayed), observe, judge. The suite, its confirmations and the library all go through here.
 /// </summary>
-internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, TimeProvider time, RunTimeouts timeouts)
+internal sealed class RunPipeline(ReplayServer server, LazyPlanner planner, TimeProvider time, RunTimeouts timeouts)
 {
     // Killing a process tree and collecting its output takes longer than an in-process client's return.
     private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(5);
@@ -44,7 +44,7 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
     /// <summary>Binds the request's scenario on the server (planning its first attempt) and returns where a client finds it.</summary>
     public BoundRun Bind(RunRequest request)
     {
-        var plan = table.Bind(request.Key, request.Recording, request.Faults, request.Seed).Summary;
+        var plan = planner.Bind(request.Key, request.Recording, request.Faults, request.Seed).Summary;
 
         // A stall lasts until the client's timeouts end it; a pause or a slow close adds its own time.
         var expected = plan.ScriptedWait + (plan.Facts.Stalls ? timeouts.Idle : TimeSpan.Zero) + (plan.StallKeepalive ? timeouts.Total : TimeSpan.Zero)
@@ -75,8 +75,8 @@ internal sealed class RunPipeline(ReplayServer server, ScenarioTable table, Time
     public async Task<RunObservation> ObserveAsync(RunRequest request, ClientResult result, CancellationToken cancellationToken)
     {
         var evidence = await server.CollectEvidenceAsync(request.Key, timeouts.Deadline + TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        table.TryGetPlan(request.Key, 1, out var planned);
-        table.Forget(request.Key);
+        planner.TryGetPlan(request.Key, 1, out var planned);
+        planner.Forget(request.Key);
         return new RunObservation
         {
             RunId = request.RunId,

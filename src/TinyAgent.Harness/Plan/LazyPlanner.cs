@@ -4,8 +4,11 @@ using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Plan;
 
-/// <summary>The runs' scenarios on the replay server: one key per run, planned once per attempt (the first ahead of time).</summary>
-internal sealed class ScenarioTable : IScenarioSource
+/// <summary>
+/// A lazy planner: one key per run on the replay server, its first attempt planned ahead (so the runner knows the
+/// scripted waits before the client starts), each later attempt planned when the server asks for it.
+/// </summary>
+internal sealed class LazyPlanner : IScenarioSource
 {
     private readonly ConcurrentDictionary<string, Binding> _bindings = new(StringComparer.Ordinal);
 

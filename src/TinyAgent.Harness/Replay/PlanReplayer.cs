@@ -4,52 +4,6 @@ using TinyAgent.Harness.Plan;
 
 namespace TinyAgent.Harness.Replay;
 
-/// <summary>The clock of one request: times are offsets from its arrival; the client's disconnect is stamped when it happens, even while the server is idle.</summary>
-internal sealed class RequestClock : IDisposable
-{
-    private readonly TimeProvider _time;
-    private readonly CancellationTokenRegistration _registration;
-    private readonly System.Runtime.CompilerServices.StrongBox<long>? _lastPlannedWrite;
-    private long _disconnectedAt;
-
-    /// <param name="lastPlannedWrite">The scenario's "last planned write" cell, stamped at arrival and at every planned write.</param>
-    public RequestClock(TimeProvider time, long started, CancellationToken requestAborted, System.Runtime.CompilerServices.StrongBox<long>? lastPlannedWrite = null)
-    {
-        _time = time;
-        Started = started;
-        _lastPlannedWrite = lastPlannedWrite;
-        MarkPlannedWrite(started);
-        _registration = requestAborted.UnsafeRegister(static s => ((RequestClock)s!).MarkDisconnected(), this);
-    }
-
-    public long Started { get; }
-
-    public TimeSpan Now => _time.GetElapsedTime(Started);
-
-    public TimeSpan? DisconnectedAt
-    {
-        get
-        {
-            long at = Interlocked.Read(ref _disconnectedAt);
-            return at == 0 ? null : _time.GetElapsedTime(Started, at);
-        }
-    }
-
-    public void Dispose() => _registration.Dispose();
-
-    /// <summary>Records that a planned byte went out at <paramref name="timestamp"/> (keepalives are not planned bytes).</summary>
-    public void MarkPlannedWrite(long timestamp)
-    {
-        if (_lastPlannedWrite is { } cell)
-        {
-            Interlocked.Exchange(ref cell.Value, timestamp);
-        }
-    }
-
-    /// <summary>Records the disconnect now unless it was recorded earlier.</summary>
-    public void MarkDisconnected() => Interlocked.CompareExchange(ref _disconnectedAt, _time.GetTimestamp(), 0);
-}
-
 /// <summary>
 /// Writes a <see cref="ReplayPlan"/> to a response with full byte control: status and headers from the plan,
 /// then per chunk wait, write, flush; then the planned ending. Adds no bytes of its own except a stall's keepalives.
@@ -59,7 +13,7 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
     /// <summary>Headers the transport owns; a recording's copy of them would corrupt the framing.</summary>
     private static readonly HashSet<string> s_transportHeaders = new(["content-length", "transfer-encoding", "connection", "keep-alive", "request-id"], StringComparer.OrdinalIgnoreCase);
 
-    public async Task<(IReadOnlyList<SentChunk> Sent, string Ending)> ReplayAsync(HttpContext context, ReplayPlan plan, RequestClock clock)
+    public async Task<(IReadOnlyList<SentChunk> Sent, ServerEnding Ending)> ReplayAsync(HttpContext context, ReplayPlan plan, ArrivalClock clock)
     {
         var response = context.Response;
         var ct = context.RequestAborted;
@@ -132,7 +86,7 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
                 previousSeparate = chunk.Separate;
                 if (flush.IsCanceled || flush.IsCompleted)
                 {
-                    return (sent, "client-gone");
+                    return (sent, ServerEnding.ClientGone);
                 }
             }
 
@@ -151,22 +105,22 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
                     }
 
                     context.Abort();
-                    return (sent, "reset");
+                    return (sent, ServerEnding.Reset);
                 case StreamEnd.CleanClose:
                     await response.CompleteAsync().ConfigureAwait(false);
-                    return (sent, "clean-close");
+                    return (sent, ServerEnding.CleanClose);
                 default:
                     await response.CompleteAsync().ConfigureAwait(false);
-                    return (sent, "complete");
+                    return (sent, ServerEnding.Complete);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException || (e is InvalidOperationException && ct.IsCancellationRequested))
         {
-            return (sent, "client-gone");
+            return (sent, ServerEnding.ClientGone);
         }
     }
 
-    private async Task<string> StallAsync(HttpContext context, ReplayPlan plan, StallSpec stall, RequestClock clock, List<SentChunk> sent)
+    private async Task<ServerEnding> StallAsync(HttpContext context, ReplayPlan plan, StallSpec stall, ArrivalClock clock, List<SentChunk> sent)
     {
         var ct = context.RequestAborted;
         var limit = stall.Hold is { } hold && hold < options.StallLimit ? hold : options.StallLimit;
@@ -180,11 +134,11 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
                 {
                     // A slow close: the body was whole, only its end came late.
                     await context.Response.CompleteAsync().ConfigureAwait(false);
-                    return "complete";
+                    return ServerEnding.Complete;
                 }
 
                 context.Abort();
-                return "stall-abandoned";
+                return ServerEnding.StallAbandoned;
             }
 
             var wait = stall.Every is { } every && every > TimeSpan.Zero && every < left ? every : left;
@@ -199,6 +153,6 @@ internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider tim
             }
         }
 
-        return "client-gone";
+        return ServerEnding.ClientGone;
     }
 }

@@ -25,6 +25,9 @@ internal sealed class ReplayServer : IAsyncDisposable
     private const string MessagesPath = "/v1/messages";
     private const string ScenarioPrefix = "/s/";
 
+    /// <summary>The request log's error type for a client that left before its answer: the ending's own name.</summary>
+    private static readonly string ClientGone = ServerEnding.ClientGone.ToName();
+
     private readonly ReplayServerOptions _options;
     private readonly IScenarioSource _scenarios;
     private readonly TimeProvider _time;
@@ -207,13 +210,13 @@ internal sealed class ReplayServer : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            errorType = "client-gone"; // the client left before the request was answered
+            errorType = ClientGone; // the client left before the request was answered
         }
         finally
         {
             var entry = new RequestLogEntry(requestId, request.Method, request.Path.Value ?? "", _redactor.Redact(request.Headers), context.Response.StatusCode, errorType, scenario, attempt);
             _log.Add(entry);
-            if (errorType is not null and not "client-gone")
+            if (errorType is not null && errorType != ClientGone)
             {
                 RequestRejected?.Invoke(entry);
             }
@@ -254,9 +257,9 @@ internal sealed class ReplayServer : IAsyncDisposable
     private async Task ReplayAsync(HttpContext context, ReplayPlan plan, MessagesRequest parsed, string scenario, int attempt, string requestId, long started)
     {
         var lastWrite = _lastPlannedWrite.GetOrAdd(scenario, static _ => new StrongBox<long>());
-        using var clock = new RequestClock(_time, started, context.RequestAborted, lastWrite);
+        using var clock = new ArrivalClock(_time, started, context.RequestAborted, lastWrite);
         IReadOnlyList<SentChunk> sent;
-        string ending;
+        ServerEnding ending;
         int status = plan.Status;
         if (parsed.Stream || !plan.IsStream)
         {
@@ -267,7 +270,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             (sent, ending, status) = await ReplyWholeAsync(context, plan, scenario, requestId, clock).ConfigureAwait(false);
         }
 
-        if (ending == "client-gone")
+        if (ending == ServerEnding.ClientGone)
         {
             // A failed write can tell us the client left before RequestAborted's callback has run: that is the moment we learned it.
             clock.MarkDisconnected();
@@ -290,7 +293,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     }
 
     /// <summary><c>"stream": false</c>: the whole message at once, after the plan's total delay (so time to first token compares fairly).</summary>
-    private async Task<(IReadOnlyList<SentChunk>, string, int)> ReplyWholeAsync(HttpContext context, ReplayPlan plan, string scenario, string requestId, RequestClock clock)
+    private async Task<(IReadOnlyList<SentChunk>, ServerEnding, int)> ReplyWholeAsync(HttpContext context, ReplayPlan plan, string scenario, string requestId, ArrivalClock clock)
     {
         var ct = context.RequestAborted;
         var assembled = MessageAssembler.Assemble(_scenarios.MessageSourceFor(scenario, plan));
@@ -306,7 +309,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             {
                 var error = new ApiError(ApiError.StatusFor(assembled.ErrorType!), assembled.ErrorType!, assembled.ErrorMessage ?? "");
                 int size = await WriteErrorAsync(context, error, requestId).ConfigureAwait(false);
-                return ([new SentChunk(0, size, clock.Now)], "complete", error.Status);
+                return ([new SentChunk(0, size, clock.Now)], ServerEnding.Complete, error.Status);
             }
 
             byte[] json = assembled.ToJson();
@@ -314,11 +317,11 @@ internal sealed class ReplayServer : IAsyncDisposable
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = json.Length;
             await context.Response.Body.WriteAsync(json, ct).ConfigureAwait(false);
-            return ([new SentChunk(0, json.Length, clock.Now)], "complete", StatusCodes.Status200OK);
+            return ([new SentChunk(0, json.Length, clock.Now)], ServerEnding.Complete, StatusCodes.Status200OK);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            return ([], "client-gone", StatusCodes.Status200OK);
+            return ([], ServerEnding.ClientGone, StatusCodes.Status200OK);
         }
     }
 

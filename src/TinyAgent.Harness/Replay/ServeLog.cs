@@ -23,10 +23,10 @@ internal sealed class ServeLog(TextWriter output)
         string left = evidence.ClientDisconnectedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $", left at {at.TotalMilliseconds:0} ms") : "";
         return evidence.Ending switch
         {
-            "complete" => ("read-to-end", "read to the end"),
-            "clean-close" => ("read-to-end", $"read to the end (clean close by plan after {bytes} B)"),
-            "reset" => ("reset-by-plan", $"reset by plan after {bytes} B"),
-            "stall-abandoned" => ("stall-gave-up", $"stalled until the server gave up after {bytes} B"),
+            ServerEnding.Complete => ("read-to-end", "read to the end"),
+            ServerEnding.CleanClose => ("read-to-end", $"read to the end (clean close by plan after {bytes} B)"),
+            ServerEnding.Reset => ("reset-by-plan", $"reset by plan after {bytes} B"),
+            ServerEnding.StallAbandoned => ("stall-gave-up", $"stalled until the server gave up after {bytes} B"),
             _ when served?.Plan.Stall is not null && allSent => ("stalled-and-left", $"stalled and left after {bytes} B{left}"),
             _ => ("disconnected-early", $"disconnected early after {bytes} of {planned} B{left}"),
         };

@@ -66,14 +66,14 @@ internal static class AnswerComparison
         if (run.Control is { } control)
         {
             var c = control.Result;
-            bool controlFailed = RunFacts.FailedLoudly(c);
-            if (RunFacts.FailedLoudly(r) != controlFailed)
+            bool controlFailed = RunQuestions.FailedLoudly(c);
+            if (RunQuestions.FailedLoudly(r) != controlFailed)
             {
                 // A failure where the control completed may be the client's own timeout on a loaded machine: it rests on
                 // time, so it is confirmed alone before it decides anything.
                 return controlFailed
-                    ? new(bug, Verdict.NotHandled, $"{what}: returned {RunFacts.Describe(r)}, while its control run {control.RunId} surfaced the recording's error")
-                    : new(bug, Verdict.NotHandled, $"{what}: {RunFacts.Failure(r)}; its control run {control.RunId} completed", Timing: true);
+                    ? new(bug, Verdict.NotHandled, $"{what}: returned {RunQuestions.Describe(r)}, while its control run {control.RunId} surfaced the recording's error")
+                    : new(bug, Verdict.NotHandled, $"{what}: {RunQuestions.Failure(r)}; its control run {control.RunId} completed", Timing: true);
             }
 
             string? fromControl = AgainstControl(c, r);
@@ -83,10 +83,10 @@ internal static class AnswerComparison
         }
 
         // A recording that itself ends in an error (or without message_stop) must end in an error: any error will do.
-        var expected = RunFacts.Expected(run);
-        if (RunFacts.FailedLoudly(r) && expected.IsComplete)
+        var expected = RunQuestions.Expected(run);
+        if (RunQuestions.FailedLoudly(r) && expected.IsComplete)
         {
-            return new(bug, Verdict.NotHandled, $"{what}: {RunFacts.Failure(r)}", Timing: true);
+            return new(bug, Verdict.NotHandled, $"{what}: {RunQuestions.Failure(r)}", Timing: true);
         }
 
         string? difference = AgainstReference(expected, r);
@@ -111,7 +111,7 @@ internal static class AnswerComparison
         }
 
         int from = Math.Max(0, i - 8);
-        return $"{what} differs at char {i} (expected {expected.Length} chars, got {actual.Length}): expected {RunFacts.Excerpt(expected, from)}, got {RunFacts.Excerpt(actual, from)}";
+        return $"{what} differs at char {i} (expected {expected.Length} chars, got {actual.Length}): expected {RunQuestions.Excerpt(expected, from)}, got {RunQuestions.Excerpt(actual, from)}";
     }
 
     private static string? ReferenceText(ExpectedResult expected, ClientResult r)

@@ -19,13 +19,13 @@ internal sealed class BaselineJudge : IJudge
             return RunFinding.NotExercised(Bug, "judged on the control run only");
         }
 
-        if (RunFacts.AnsweredWithHttpError(run) || !RunFacts.ReadsAll(run))
+        if (RunQuestions.AnsweredWithHttpError(run) || !RunQuestions.ReadsAll(run))
         {
             return RunFinding.NotExercised(Bug, "the control is not a stream read to its end");
         }
 
         var r = run.Result;
-        var expected = RunFacts.Expected(run);
+        var expected = RunQuestions.Expected(run);
         switch (r.Outcome)
         {
             case ClientOutcome.Hung:
@@ -36,15 +36,15 @@ internal sealed class BaselineJudge : IJudge
                 break;
         }
 
-        if (expected.IsComplete && RunFacts.FailedLoudly(r))
+        if (expected.IsComplete && RunQuestions.FailedLoudly(r))
         {
             // Possibly its own timeout on a loaded machine: confirmed alone before it decides anything.
-            return new(Bug, Verdict.NotHandled, $"failed on the unfaulted, complete stream: {RunFacts.Describe(r)}", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"failed on the unfaulted, complete stream: {RunQuestions.Describe(r)}", Timing: true);
         }
 
-        if (!expected.IsComplete && RunFacts.FailedLoudly(r) && r.Outcome == ClientOutcome.Crashed)
+        if (!expected.IsComplete && RunQuestions.FailedLoudly(r) && r.Outcome == ClientOutcome.Crashed)
         {
-            return new(Bug, Verdict.Handled, $"the recording ends in {expected.ErrorType ?? "a cut"}; the client {RunFacts.Failure(r)}");
+            return new(Bug, Verdict.Handled, $"the recording ends in {expected.ErrorType ?? "a cut"}; the client {RunQuestions.Failure(r)}");
         }
 
         string? difference = AnswerComparison.AgainstReference(expected, r);

@@ -17,17 +17,17 @@ internal sealed class GhostStreamJudge : IJudge
             return RunFinding.NotExercised(Bug, "the consumer reads everything");
         }
 
-        if (RunFacts.AnsweredWithHttpError(run))
+        if (RunQuestions.AnsweredWithHttpError(run))
         {
             return RunFinding.NotExercised(Bug, "the answer was an HTTP error, not a stream");
         }
 
-        if (RunFacts.StreamRequest(run) is not ServerEvidence server)
+        if (RunQuestions.StreamRequest(run) is not ServerEvidence server)
         {
             return RunFinding.NotExercised(Bug, "no request reached the server");
         }
 
-        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        if (RunQuestions.ControlMisreads(Bug, run) is { } misread)
         {
             return misread;
         }
@@ -63,14 +63,14 @@ internal sealed class GhostStreamJudge : IJudge
             if (server.EndedAt is TimeSpan ended && ended - g <= run.Timeouts.GhostBound &&
                 run.Result.Outcome is not (ClientOutcome.Hung or ClientOutcome.Crashed))
             {
-                return RunFinding.NotExercised(Bug, $"the stream ended on its own {RunClock.Ms(ended - g)} after the give-up, within the bound");
+                return RunFinding.NotExercised(Bug, $"the stream ended on its own {ClockAlignment.Ms(ended - g)} after the give-up, within the bound");
             }
 
-            return new(Bug, Verdict.NotHandled, $"after giving up at {n} deltas: disconnect never seen, the stream ran to its end ({server.Ending}); {sent}", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"after giving up at {n} deltas: disconnect never seen, the stream ran to its end ({server.Ending.ToName()}); {sent}", Timing: true);
         }
 
         var late = closed - g;
-        string measured = $"after giving up at {n} deltas: server saw the disconnect {RunClock.Ms(late < TimeSpan.Zero ? TimeSpan.Zero : late)} later (bound {RunClock.Ms(run.Timeouts.GhostBound)}); {sent}";
+        string measured = $"after giving up at {n} deltas: server saw the disconnect {ClockAlignment.Ms(late < TimeSpan.Zero ? TimeSpan.Zero : late)} later (bound {ClockAlignment.Ms(run.Timeouts.GhostBound)}); {sent}";
         if (run.Result.Outcome is ClientOutcome.Hung or ClientOutcome.Crashed)
         {
             return new(Bug, Verdict.NotHandled, $"the client {Outcome(run)}; {measured}", Timing: true);
@@ -89,7 +89,7 @@ internal sealed class GhostStreamJudge : IJudge
     {
         if (run.Result.GaveUpAt is TimeSpan clientMoment)
         {
-            return RunClock.ClientToServer(run, server, clientMoment);
+            return ClockAlignment.ClientToServer(run, server, clientMoment);
         }
 
         return server.WrittenAt(deltaEnd);

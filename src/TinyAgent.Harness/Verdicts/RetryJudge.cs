@@ -27,7 +27,7 @@ internal sealed class RetryJudge : IJudge
             return RunFinding.NotExercised(Bug, "the first attempt was not answered with an error status");
         }
 
-        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        if (RunQuestions.ControlMisreads(Bug, run) is { } misread)
         {
             return misread;
         }
@@ -40,13 +40,13 @@ internal sealed class RetryJudge : IJudge
         {
             string why = first.ShouldRetry == false ? $"{status} with x-should-retry: false" : $"{status}";
             return attempts.Count > 1 ? new(Bug, Verdict.NotHandled, $"retried after {why}; {log}")
-                : RunFacts.FailedLoudly(r) ? new(Bug, Verdict.Handled, $"did not retry {why}: {RunFacts.Failure(r)}; {log}")
-                : new(Bug, Verdict.NotHandled, $"after {why}: returned {RunFacts.Describe(r)}; {log}");
+                : RunQuestions.FailedLoudly(r) ? new(Bug, Verdict.Handled, $"did not retry {why}: {RunQuestions.Failure(r)}; {log}")
+                : new(Bug, Verdict.NotHandled, $"after {why}: returned {RunQuestions.Describe(r)}; {log}");
         }
 
         if (attempts.Count == 1)
         {
-            return new(Bug, Verdict.NotHandled, $"gave up at the first retryable error ({status}): {RunFacts.Describe(r)}; {log}");
+            return new(Bug, Verdict.NotHandled, $"gave up at the first retryable error ({status}): {RunQuestions.Describe(r)}; {log}");
         }
 
         if (attempts.Count > MaxAttempts)
@@ -64,16 +64,16 @@ internal sealed class RetryJudge : IJudge
 
             if (before.Plan?.Facts.RetryAfter is TimeSpan asked && Waited(run, i) + Slack < asked)
             {
-                return new(Bug, Verdict.NotHandled, $"retried {RunClock.Ms(Waited(run, i))} after attempt {i}'s {before.Status}, the server asked for {RunClock.Ms(asked)}; {log}");
+                return new(Bug, Verdict.NotHandled, $"retried {ClockAlignment.Ms(Waited(run, i))} after attempt {i}'s {before.Status}, the server asked for {ClockAlignment.Ms(asked)}; {log}");
             }
         }
 
         if (attempts[^1].Status != 200)
         {
             // The server kept refusing: surfacing the error after a bounded number of well-spaced attempts is right.
-            return RunFacts.FailedLoudly(r)
-                ? new(Bug, Verdict.Handled, $"retried as asked, then surfaced the last error: {RunFacts.Failure(r)}; {log}")
-                : new(Bug, Verdict.NotHandled, $"returned {RunFacts.Describe(r)} although every attempt was refused; {log}");
+            return RunQuestions.FailedLoudly(r)
+                ? new(Bug, Verdict.Handled, $"retried as asked, then surfaced the last error: {RunQuestions.Failure(r)}; {log}")
+                : new(Bug, Verdict.NotHandled, $"returned {RunQuestions.Describe(r)} although every attempt was refused; {log}");
         }
 
         var answer = AnswerComparison.SameAnswer(Bug, $"after {attempts.Count} attempts", run);
@@ -96,9 +96,9 @@ internal sealed class RetryJudge : IJudge
         for (int i = 0; i < run.Server.Count; i++)
         {
             var e = run.Server[i];
-            string asked = e.Plan?.Facts.RetryAfter is TimeSpan a ? $" (asked {RunClock.Ms(a)})" : "";
+            string asked = e.Plan?.Facts.RetryAfter is TimeSpan a ? $" (asked {ClockAlignment.Ms(a)})" : "";
             string should = e.Plan?.Facts.ShouldRetry is bool b ? $" (x-should-retry {b.ToString().ToLowerInvariant()})" : "";
-            string waited = i + 1 < run.Server.Count ? $", waited {RunClock.Ms(Waited(run, i + 1))}" : "";
+            string waited = i + 1 < run.Server.Count ? $", waited {ClockAlignment.Ms(Waited(run, i + 1))}" : "";
             parts.Add($"attempt {i + 1}: {e.Status}{asked}{should}{waited}");
         }
 

@@ -13,13 +13,13 @@ internal sealed class SilentTruncationJudge : IJudge
 
     public RunFinding Judge(RunObservation run)
     {
-        if (!RunFacts.ReadsAll(run))
+        if (!RunQuestions.ReadsAll(run))
         {
             return RunFinding.NotExercised(Bug, "the consumer gives up before the end");
         }
 
         var facts = run.Plan.Facts;
-        if (RunFacts.AnsweredWithHttpError(run))
+        if (RunQuestions.AnsweredWithHttpError(run))
         {
             return RunFinding.NotExercised(Bug, "the answer was an HTTP error, not a stream");
         }
@@ -29,7 +29,7 @@ internal sealed class SilentTruncationJudge : IJudge
             return RunFinding.NotExercised(Bug, "the stream stalls (judged by stall)");
         }
 
-        var expected = RunFacts.Expected(run);
+        var expected = RunQuestions.Expected(run);
         string? injected = facts.InjectedErrorType is string type ? $"an injected error event ({type})"
             : run.Plan.End == StreamEnd.Reset ? "a connection reset before message_stop"
             : run.Plan.End == StreamEnd.CleanClose || facts.Truncated ? "a clean close before message_stop"
@@ -46,7 +46,7 @@ internal sealed class SilentTruncationJudge : IJudge
             return RunFinding.NotExercised(Bug, $"the recording itself ends this way; judged on its control run {control.RunId}");
         }
 
-        if (!run.IsControl && RunFacts.ControlMisreads(Bug, run) is { } misread)
+        if (!run.IsControl && RunQuestions.ControlMisreads(Bug, run) is { } misread)
         {
             return misread;
         }
@@ -54,9 +54,9 @@ internal sealed class SilentTruncationJudge : IJudge
         var r = run.Result;
         if ((injected ?? recorded) is string broken)
         {
-            return RunFacts.FailedLoudly(r) ? new(Bug, Verdict.Handled, $"after {broken}: {RunFacts.Failure(r)}")
+            return RunQuestions.FailedLoudly(r) ? new(Bug, Verdict.Handled, $"after {broken}: {RunQuestions.Failure(r)}")
                 : r.Outcome == ClientOutcome.Hung ? new(Bug, Verdict.NotHandled, $"after {broken}: hung ({r.Error?.Message})", Timing: true)
-                : new(Bug, Verdict.NotHandled, $"after {broken}: returned {RunFacts.Describe(r)}");
+                : new(Bug, Verdict.NotHandled, $"after {broken}: returned {RunQuestions.Describe(r)}");
         }
 
         if (maxTokens)
@@ -69,18 +69,18 @@ internal sealed class SilentTruncationJudge : IJudge
 
             if (StopReasons.IsLength(r.StopReason) || StopReasons.IsLength(r.Error?.Type))
             {
-                return new(Bug, Verdict.Handled, $"after {ending}: surfaced {r.StopReason ?? r.Error?.Type} ({RunFacts.Describe(r)})");
+                return new(Bug, Verdict.Handled, $"after {ending}: surfaced {r.StopReason ?? r.Error?.Type} ({RunQuestions.Describe(r)})");
             }
 
-            if (RunFacts.FailedLoudly(r))
+            if (RunQuestions.FailedLoudly(r))
             {
-                return new(Bug, Verdict.Handled, $"after {ending}: {RunFacts.Failure(r)}");
+                return new(Bug, Verdict.Handled, $"after {ending}: {RunQuestions.Failure(r)}");
             }
 
             bool neverReports = r.StopReason is null && (run.Control is null || run.Control.Result.StopReason is null);
             return new(Bug, Verdict.NotHandled, neverReports
-                ? $"after {ending}: returned {RunFacts.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
-                : $"after {ending}: returned {RunFacts.Describe(r)}");
+                ? $"after {ending}: returned {RunQuestions.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
+                : $"after {ending}: returned {RunQuestions.Describe(r)}");
         }
 
         return RunFinding.NotExercised(Bug, "the stream ends complete with message_stop");

@@ -20,17 +20,17 @@ internal sealed class SplitPacketJudge : IJudge
             return RunFinding.NotExercised(Bug, "no cut inside a frame");
         }
 
-        if (!RunFacts.IsLossless(facts) || run.Plan.End != StreamEnd.Complete)
+        if (!RunQuestions.IsLossless(facts) || run.Plan.End != StreamEnd.Complete)
         {
             return RunFinding.NotExercised(Bug, "the plan also loses or changes content, so a correct answer is not defined by the recording");
         }
 
-        if (!RunFacts.ReadsAll(run))
+        if (!RunQuestions.ReadsAll(run))
         {
             return RunFinding.NotExercised(Bug, "the consumer gives up before the end");
         }
 
-        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        if (RunQuestions.ControlMisreads(Bug, run) is { } misread)
         {
             return misread;
         }

@@ -21,7 +21,7 @@ internal sealed class StallJudge : IJudge
             return RunFinding.NotExercised(Bug, "the stream does not stall, pause or stay open");
         }
 
-        if (RunFacts.ControlMisreads(Bug, run) is { } misread)
+        if (RunQuestions.ControlMisreads(Bug, run) is { } misread)
         {
             return misread;
         }
@@ -42,31 +42,31 @@ internal sealed class StallJudge : IJudge
     {
         var r = run.Result;
         var limit = run.Timeouts.Idle + run.Timeouts.StallTolerance;
-        string limits = $"idle timeout {RunClock.Ms(run.Timeouts.Idle)} + tolerance {RunClock.Ms(run.Timeouts.StallTolerance)}";
+        string limits = $"idle timeout {ClockAlignment.Ms(run.Timeouts.Idle)} + tolerance {ClockAlignment.Ms(run.Timeouts.StallTolerance)}";
         switch (r.Outcome)
         {
             case ClientOutcome.Hung:
                 return new(Bug, Verdict.NotHandled, $"hung: {r.Error?.Message}; {limits}", Timing: true);
             case ClientOutcome.Completed:
-                return new(Bug, Verdict.NotHandled, $"returned a normal answer from a stalled stream: {RunFacts.Describe(r)}");
+                return new(Bug, Verdict.NotHandled, $"returned a normal answer from a stalled stream: {RunQuestions.Describe(r)}");
             default:
                 break;
         }
 
         if (r.Error is null)
         {
-            return new(Bug, Verdict.NotHandled, $"ended without an error: {RunFacts.Describe(r)}");
+            return new(Bug, Verdict.NotHandled, $"ended without an error: {RunQuestions.Describe(r)}");
         }
 
-        var server = RunFacts.StreamRequest(run);
+        var server = RunQuestions.StreamRequest(run);
         if (server is null || r.EndedAt is not TimeSpan clientEnd)
         {
             return new(Bug, Verdict.Handled, $"ended with {r.Error.Type} (timing unknown); {limits}");
         }
 
-        var toError = RunClock.ClientToServer(run, server, clientEnd) - LastContentAt(run, server);
+        var toError = ClockAlignment.ClientToServer(run, server, clientEnd) - LastContentAt(run, server);
         string ended = r.Outcome == ClientOutcome.Crashed ? $"failed loudly ({r.Error.Message})" : $"error {r.Error.Type}";
-        string measured = $"{ended} {RunClock.Ms(toError)} after the last content byte; {limits}";
+        string measured = $"{ended} {ClockAlignment.Ms(toError)} after the last content byte; {limits}";
         return toError <= limit
             ? new(Bug, Verdict.Handled, measured)
             : new(Bug, Verdict.NotHandled, measured, Timing: true);
@@ -78,19 +78,19 @@ internal sealed class StallJudge : IJudge
         return r.Outcome switch
         {
             ClientOutcome.Hung => new(Bug, Verdict.NotHandled, $"kept waiting while only keepalives arrived (it needs a total deadline or a content-progress timeout): {r.Error?.Message}", Timing: true),
-            ClientOutcome.Completed => new(Bug, Verdict.NotHandled, $"returned a normal answer from a stream that stalled with keepalives: {RunFacts.Describe(r)}"),
-            _ => new(Bug, Verdict.Handled, $"a stall of keepalives only ended before the run was overdue: {RunFacts.Failure(r)}{Since(run)}"),
+            ClientOutcome.Completed => new(Bug, Verdict.NotHandled, $"returned a normal answer from a stream that stalled with keepalives: {RunQuestions.Describe(r)}"),
+            _ => new(Bug, Verdict.Handled, $"a stall of keepalives only ended before the run was overdue: {RunQuestions.Failure(r)}{Since(run)}"),
         };
     }
 
     private RunFinding Pause(RunObservation run, TimeSpan pause)
     {
         var r = run.Result;
-        string what = $"through a {RunClock.Ms(pause)} pause in content carried by keepalives";
-        if (RunFacts.FailedLoudly(r) && !(run.Control is { } c && RunFacts.FailedLoudly(c.Result)))
+        string what = $"through a {ClockAlignment.Ms(pause)} pause in content carried by keepalives";
+        if (RunQuestions.FailedLoudly(r) && !(run.Control is { } c && RunQuestions.FailedLoudly(c.Result)))
         {
             // Under load a correct client's total deadline could fire too: confirmed alone before it is reported.
-            return new(Bug, Verdict.NotHandled, $"killed a live stream: timed out while keepalives were arriving ({what}): {RunFacts.Failure(r)}{Since(run)}", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"killed a live stream: timed out while keepalives were arriving ({what}): {RunQuestions.Failure(r)}{Since(run)}", Timing: true);
         }
 
         return AnswerComparison.SameAnswer(Bug, what, run);
@@ -105,10 +105,10 @@ internal sealed class StallJudge : IJudge
             return new(Bug, Verdict.NotHandled, $"{what}, and the client waited for it to close instead of ending at message_stop: {r.Error?.Message}", Timing: true);
         }
 
-        if (RunFacts.StreamRequest(run) is { } server && r.EndedAt is TimeSpan clientEnd && server.ClientDisconnectedAt is null &&
-            server.EndedAt is TimeSpan closed && RunClock.ClientToServer(run, server, clientEnd) >= closed)
+        if (RunQuestions.StreamRequest(run) is { } server && r.EndedAt is TimeSpan clientEnd && server.ClientDisconnectedAt is null &&
+            server.EndedAt is TimeSpan closed && ClockAlignment.ClientToServer(run, server, clientEnd) >= closed)
         {
-            return new(Bug, Verdict.NotHandled, $"{what} for {RunClock.Ms(hold)}: the client returned only once the server closed it, {RunClock.Ms(closed - LastContentAt(run, server))} after message_stop", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"{what} for {ClockAlignment.Ms(hold)}: the client returned only once the server closed it, {ClockAlignment.Ms(closed - LastContentAt(run, server))} after message_stop", Timing: true);
         }
 
         return AnswerComparison.SameAnswer(Bug, what, run);
@@ -116,8 +116,8 @@ internal sealed class StallJudge : IJudge
 
     /// <summary>", 1234 ms after the last content byte", when the timing is known.</summary>
     private static string Since(RunObservation run) =>
-        RunFacts.StreamRequest(run) is { } server && run.Result.EndedAt is TimeSpan end
-            ? $", {RunClock.Ms(RunClock.ClientToServer(run, server, end) - LastContentAt(run, server))} after the last content byte"
+        RunQuestions.StreamRequest(run) is { } server && run.Result.EndedAt is TimeSpan end
+            ? $", {ClockAlignment.Ms(ClockAlignment.ClientToServer(run, server, end) - LastContentAt(run, server))} after the last content byte"
             : "";
 
     /// <summary>When the server wrote the last byte of the planned body (keepalive writes past the body do not count).</summary>

@@ -19,7 +19,7 @@ internal sealed class WireVariantsJudge : IJudge
             return RunFinding.NotExercised(Bug, "no wire variation");
         }
 
-        if (!RunFacts.IsLossless(facts) || run.Plan.End != StreamEnd.Complete || !RunFacts.ReadsAll(run) || RunFacts.AnsweredWithHttpError(run))
+        if (!RunQuestions.IsLossless(facts) || run.Plan.End != StreamEnd.Complete || !RunQuestions.ReadsAll(run) || RunQuestions.AnsweredWithHttpError(run))
         {
             return RunFinding.NotExercised(Bug, "the plan also loses or changes content, or the consumer gives up");
         }
@@ -29,7 +29,7 @@ internal sealed class WireVariantsJudge : IJudge
             return RunFinding.NotExercised(Bug, "the plan also cuts inside frames (judged by split-packet)");
         }
 
-        return RunFacts.ControlMisreads(Bug, run)
+        return RunQuestions.ControlMisreads(Bug, run)
             ?? AnswerComparison.SameAnswer(Bug, string.Join(", ", facts.WireVariants), run);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
@@ -58,7 +59,7 @@ internal sealed class ChunksCommandTests
         Assert.That(timeline.Select(p => p.GetProperty("atMs").GetDouble()), Is.Ordered);
         Assert.That(timeline, Has.Count.GreaterThan(1), "15 ms between chunks: the reads arrive apart");
         var evidence = await server.WaitForCompletionAsync("live", 1, CancellationToken.None).WaitAsync(CommandKit.Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Text;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
@@ -56,7 +57,7 @@ internal sealed class RecordCommandTests
         var evidence = await upstream.WaitForCompletionAsync("up", 1, CancellationToken.None).WaitAsync(CommandKit.Bound);
         var logged = upstream.RequestLog.Single();
         Assert.That(logged.Headers, Does.Contain(new KeyValuePair<string, string>("x-api-key", HeaderRedactor.Redacted)), "the key was forwarded upstream");
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
     }
 
     [Test]

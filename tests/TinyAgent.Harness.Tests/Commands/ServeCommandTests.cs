@@ -96,7 +96,7 @@ internal sealed class ServeCommandTests
         {
             var served = source.Plan(ServeSource.Chaos, attempt)!;
             kinds.Add(served.FaultKind);
-            var evidence = new ServerEvidence { RequestId = $"req_{attempt:D12}", Scenario = ServeSource.Chaos, Attempt = attempt, Status = served.Plan.Status, Ending = "client-gone" };
+            var evidence = new ServerEvidence { RequestId = $"req_{attempt:D12}", Scenario = ServeSource.Chaos, Attempt = attempt, Status = served.Plan.Status, Ending = ServerEnding.ClientGone };
             string line = ServeLog.Line(evidence, served);
 
             var spec = PlanSpec.Parse(line, "--replay");

@@ -66,7 +66,7 @@ internal sealed class GhostStreamJudgeTests
 
         Assert.That(finding.Evidence, Does.Contain("515 ms later"));
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
-        Assert.That(RunClock.ClientToServer(TimeSpan.FromMilliseconds(35), 2_000, 1_000, 1_000), Is.EqualTo(TimeSpan.FromMilliseconds(1035)));
+        Assert.That(ClockAlignment.ClientToServer(TimeSpan.FromMilliseconds(35), 2_000, 1_000, 1_000), Is.EqualTo(TimeSpan.FromMilliseconds(1035)));
     }
 
     [Test]

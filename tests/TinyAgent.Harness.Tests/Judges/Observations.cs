@@ -56,7 +56,7 @@ internal static class Observations
         TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 
     /// <summary>The server's evidence: frame i written at i * 10 ms, the first <paramref name="framesSent"/> frames only.</summary>
-    public static ServerEvidence Server(byte[] body, TimeSpan? disconnectedAt = null, string ending = "complete", int framesSent = int.MaxValue)
+    public static ServerEvidence Server(byte[] body, TimeSpan? disconnectedAt = null, ServerEnding ending = ServerEnding.Complete, int framesSent = int.MaxValue)
     {
         var layout = SseLayout.Parse(body);
         var sent = new List<SentChunk>();
@@ -77,7 +77,7 @@ internal static class Observations
             Sent = sent,
             ClientDisconnectedAt = disconnectedAt,
             EndedAt = disconnectedAt ?? sent[^1].At,
-            Ending = disconnectedAt is null ? ending : "client-gone",
+            Ending = disconnectedAt is null ? ending : ServerEnding.ClientGone,
             FrameEnds = [.. layout.FrameEnds],
         };
     }

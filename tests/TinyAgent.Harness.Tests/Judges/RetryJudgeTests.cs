@@ -17,7 +17,7 @@ internal sealed class RetryJudgeTests
         Status = status,
         StartedTimestamp = ServerStart + TimeSpan.FromMilliseconds(startMs).Ticks,
         EndedAt = TimeSpan.FromMilliseconds(5),
-        Ending = "complete",
+        Ending = ServerEnding.Complete,
         Plan = new PlanSummary
         {
             Status = status,

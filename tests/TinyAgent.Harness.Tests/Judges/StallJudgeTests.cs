@@ -13,7 +13,7 @@ internal sealed class StallJudgeTests
     private static RunObservation Stalled(ClientResult result)
     {
         var body = Body();
-        var server = Observations.Server(body, ending: "stall-abandoned", framesSent: 5);
+        var server = Observations.Server(body, ending: ServerEnding.StallAbandoned, framesSent: 5);
         var keepalive = new SentChunk(body.Length, 14, TimeSpan.FromMilliseconds(1500));
         return Make(result, Stall, body, server: server with { Sent = [.. server.Sent, keepalive] });
     }

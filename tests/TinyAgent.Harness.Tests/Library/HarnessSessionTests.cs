@@ -47,7 +47,7 @@ public sealed class HarnessSessionTests
         var scenario = _session.AddScenario("text-short", "error-event:afterEvents=5");
 
         string body = await ReadBodyAsync(scenario.BaseUrl).WaitAsync(Bound);
-        var verdicts = await _session.JudgeAsync(scenario, ClientOutcomeInfo.Completed(TextOf(body), "end_turn")).WaitAsync(Bound);
+        var verdicts = await _session.JudgeAsync(scenario, ClientAnswer.Completed(TextOf(body), "end_turn")).WaitAsync(Bound);
 
         Assert.That(body, Does.Contain("event: error"));
         Assert.That(verdicts.SilentTruncation.Verdict, Is.EqualTo(BugVerdictKind.NotHandled), verdicts.ToString());
@@ -61,7 +61,7 @@ public sealed class HarnessSessionTests
         var scenario = _session.AddScenario("text-short", "error-event:afterEvents=5");
 
         string body = await ReadBodyAsync(scenario.BaseUrl).WaitAsync(Bound);
-        var verdicts = await _session.JudgeAsync(scenario, ClientOutcomeInfo.Failed("overloaded_error", "Overloaded", TextOf(body))).WaitAsync(Bound);
+        var verdicts = await _session.JudgeAsync(scenario, ClientAnswer.Failed("overloaded_error", "Overloaded", TextOf(body))).WaitAsync(Bound);
 
         Assert.That(verdicts.SilentTruncation.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
         Assert.That(verdicts.SplitPacket.Verdict, Is.EqualTo(BugVerdictKind.NotExercised));
@@ -73,7 +73,7 @@ public sealed class HarnessSessionTests
         var scenario = _session.AddScenario("text-short", "split");
 
         await ReadBodyAsync(scenario.BaseUrl).WaitAsync(Bound);
-        var verdicts = await _session.JudgeAsync(scenario, ClientOutcomeInfo.Completed(scenario.ExpectedText[..^3], scenario.ExpectedStopReason)).WaitAsync(Bound);
+        var verdicts = await _session.JudgeAsync(scenario, ClientAnswer.Completed(scenario.ExpectedText[..^3], scenario.ExpectedStopReason)).WaitAsync(Bound);
 
         Assert.That(verdicts.SplitPacket.Verdict, Is.EqualTo(BugVerdictKind.NotHandled), verdicts.ToString());
         Assert.That(verdicts.SplitPacket.Evidence, Does.Contain("cut"));
@@ -103,7 +103,7 @@ public sealed class HarnessSessionTests
                 }
             }
 
-            return ClientOutcomeInfo.GaveUpWith("partial");
+            return ClientAnswer.GaveUpWith("partial");
         }).WaitAsync(Bound);
 
         Assert.That(verdicts.GhostStream.Verdict, Is.EqualTo(BugVerdictKind.NotHandled), verdicts.ToString());
@@ -139,7 +139,7 @@ public sealed class HarnessSessionTests
 
             await cts.CancelAsync();
             Assert.That(async () => await pending, Throws.InstanceOf<OperationCanceledException>());
-            return ClientOutcomeInfo.GaveUpWith("partial");
+            return ClientAnswer.GaveUpWith("partial");
         }).WaitAsync(Bound);
 
         Assert.That(verdicts.GhostStream.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
@@ -155,7 +155,7 @@ public sealed class HarnessSessionTests
         {
             using var response = await SendAsync(handle.BaseUrl, CancellationToken.None);
             await response.Content.ReadAsStringAsync(CancellationToken.None);
-            return ClientOutcomeInfo.Completed(handle.ExpectedText, handle.ExpectedStopReason);
+            return ClientAnswer.Completed(handle.ExpectedText, handle.ExpectedStopReason);
         }).WaitAsync(Bound);
 
         Assert.That(verdicts.Baseline.Verdict, Is.EqualTo(BugVerdictKind.Handled), verdicts.ToString());
@@ -168,7 +168,7 @@ public sealed class HarnessSessionTests
     {
         var scenario = _session.AddScenario("text-short", "split", "stall:afterEvents=4");
 
-        var verdicts = await _session.JudgeAsync(scenario, ClientOutcomeInfo.Completed("", "end_turn")).WaitAsync(Bound);
+        var verdicts = await _session.JudgeAsync(scenario, ClientAnswer.Completed("", "end_turn")).WaitAsync(Bound);
 
         Assert.That(verdicts.Requests, Is.EqualTo(0));
         foreach (var bug in new[] { verdicts.SplitPacket, verdicts.SilentTruncation, verdicts.GhostStream, verdicts.Stall })
@@ -183,7 +183,7 @@ public sealed class HarnessSessionTests
     {
         var scenario = _session.AddScenario("text-short");
         string body = await ReadBodyAsync(scenario.BaseUrl).WaitAsync(Bound);
-        var outcome = ClientOutcomeInfo.Completed(TextOf(body), "end_turn");
+        var outcome = ClientAnswer.Completed(TextOf(body), "end_turn");
         var verdicts = await _session.JudgeAsync(scenario, outcome).WaitAsync(Bound);
 
         var again = await Assert.ThrowsAsync<InvalidOperationException>(() => _session.JudgeAsync(scenario, outcome));

@@ -24,7 +24,7 @@ internal sealed class ReplayStreamingTests
         Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/event-stream; charset=utf-8"));
         Assert.That(response.Headers.GetValues("request-id").Single(), Does.Match("^req_[0-9]{12}$"));
         var evidence = await server.WaitForCompletionAsync("text", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
         Assert.That(evidence.BytesSent, Is.EqualTo(body.Length));
         Assert.That(evidence.Sent, Has.Count.EqualTo(55));
         Assert.That(evidence.RequestId, Is.EqualTo(response.Headers.GetValues("request-id").Single()));
@@ -81,7 +81,7 @@ internal sealed class ReplayStreamingTests
         Assert.That(reads.Error, Is.InstanceOf<IOException>(), "HttpIOException derives from IOException");
         Assert.That(body.AsSpan().StartsWith(reads.Data), Is.True, "what arrived is a prefix of the plan");
         var evidence = await server.WaitForCompletionAsync("reset", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("reset"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("reset"));
         Assert.That(evidence.BytesSent, Is.EqualTo(body.Length));
     }
 
@@ -104,7 +104,7 @@ internal sealed class ReplayStreamingTests
         Assert.That(reads.Error, Is.Null);
         Assert.That(reads.Data, Is.EqualTo(truncated));
         var evidence = await server.WaitForCompletionAsync("close", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("clean-close"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("clean-close"));
     }
 
     [Test]
@@ -140,7 +140,7 @@ internal sealed class ReplayStreamingTests
         await cts.CancelAsync();
         Assert.That(async () => await pending.WaitAsync(Bound), Throws.InstanceOf<OperationCanceledException>().Or.InstanceOf<IOException>());
         var evidence = await server.WaitForCompletionAsync("stall", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("client-gone"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("client-gone"));
         Assert.That(evidence.ClientDisconnectedAt, Is.Not.Null);
         Assert.That(evidence.Sent.Count(c => c.Offset == body.Length), Is.GreaterThanOrEqualTo(3), "keepalives recorded past the body's end");
     }
@@ -175,7 +175,7 @@ internal sealed class ReplayStreamingTests
         await cts.CancelAsync();
         Assert.That(async () => await pending.WaitAsync(Bound), Throws.InstanceOf<OperationCanceledException>());
         var evidence = await server.WaitForCompletionAsync("stall", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("client-gone"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("client-gone"));
         var clientCancel = TimeProvider.System.GetElapsedTime(evidence.StartedTimestamp, cancelledAt);
         Assert.That(evidence.ClientDisconnectedAt, Is.InRange(clientCancel, clientCancel + TimeSpan.FromSeconds(10)));
         Assert.That(evidence.BytesSentAfter(clientCancel), Is.Zero);
@@ -193,7 +193,7 @@ internal sealed class ReplayStreamingTests
 
         Assert.That(reads.Error, Is.InstanceOf<IOException>());
         var evidence = await server.WaitForCompletionAsync("stall", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("stall-abandoned"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("stall-abandoned"));
         Assert.That(evidence.EndedAt, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(200)));
     }
 
@@ -238,7 +238,7 @@ internal sealed class ReplayStreamingTests
 
         var evidence = await server.WaitForCompletionAsync("slow", 1, CancellationToken.None).WaitAsync(Bound);
         var clientCancel = TimeProvider.System.GetElapsedTime(evidence.StartedTimestamp, cancelledAt);
-        Assert.That(evidence.Ending, Is.EqualTo("client-gone"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("client-gone"));
         Assert.That(evidence.ClientDisconnectedAt, Is.InRange(clientCancel, clientCancel + TimeSpan.FromSeconds(10)));
         Assert.That(evidence.BytesSent, Is.LessThan(body.Length));
         int largest = plan.Chunks.Max(c => c.Data.Length);
@@ -281,7 +281,7 @@ internal sealed class ReplayStreamingTests
         Assert.That(secondReads.Data, Is.EqualTo(body));
         var evidence = await server.WaitForCompletionAsync("retry", 2, CancellationToken.None).WaitAsync(Bound);
         Assert.That(server.EvidenceFor("retry").Select(e => (e.Attempt, e.Status)), Is.EqualTo(new[] { (1, 429), (2, 200) }));
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
     }
 
     [Test]

@@ -55,7 +55,7 @@ internal sealed class WireFaultsReplayTests
         Assert.That(reads.Data, Is.EqualTo(plan.Body));
         Assert.That(reads.Data, Is.Not.EqualTo(TestStreams.Unicode.Body));
         Assert.That(ReferenceReader.Read(reads.Data).Blocks, Is.EqualTo(TestStreams.Unicode.Expected.Blocks));
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
         response.Dispose();
     }
 
@@ -100,7 +100,7 @@ internal sealed class WireFaultsReplayTests
 
         Assert.That(due, Is.EqualTo(TimeSpan.FromMilliseconds(600)));
         Assert.That(Events(reads.Data).Count(e => e.Type == "ping"), Is.EqualTo(1 + 3));
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
         response.Dispose();
     }
 
@@ -137,7 +137,7 @@ internal sealed class WireFaultsReplayTests
         Assert.That(last, Is.Zero, "no byte after message_stop");
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300)), "the end of the body came late");
         var evidence = await server.WaitForCompletionAsync("s", 1, CancellationToken.None).WaitAsync(Bound);
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
         Assert.That(evidence.BytesSent, Is.EqualTo(plan.Body.Length));
     }
 
@@ -150,7 +150,7 @@ internal sealed class WireFaultsReplayTests
         Assert.That(reads.Error, Is.Null, "not a reset: the body was complete");
         Assert.That(reads.Data, Is.EqualTo(plan.Body));
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(290)));
-        Assert.That(evidence.Ending, Is.EqualTo("complete"));
+        Assert.That(evidence.Ending.ToName(), Is.EqualTo("complete"));
         response.Dispose();
     }
 

@@ -4,7 +4,7 @@ namespace TinyAgent.Harness.Library;
 /// What your client returned, as its user would see it. The harness has the server's side (what was sent,
 /// when the connection closed); this is the client's side. Build it with the factory methods or an initializer.
 /// </summary>
-public sealed record ClientOutcomeInfo
+public sealed record ClientAnswer
 {
     /// <summary>All text deltas joined, as the client's user would see them (partial text on an error or give-up).</summary>
     public string Text { get; init; } = "";
@@ -22,19 +22,19 @@ public sealed record ClientOutcomeInfo
     public bool GaveUp { get; init; }
 
     /// <summary>An answer the client considers complete.</summary>
-    public static ClientOutcomeInfo Completed(string text, string? stopReason) => new() { Text = text, StopReason = stopReason };
+    public static ClientAnswer Completed(string text, string? stopReason) => new() { Text = text, StopReason = stopReason };
 
     /// <summary>The client surfaced an error, with whatever text it had.</summary>
-    public static ClientOutcomeInfo Failed(string errorType, string message, string partialText = "") =>
+    public static ClientAnswer Failed(string errorType, string message, string partialText = "") =>
         new() { Text = partialText, ErrorType = errorType, ErrorMessage = message };
 
     /// <summary>The client threw <paramref name="exception"/>; its type name is the error type.</summary>
-    public static ClientOutcomeInfo FromException(Exception exception, string partialText = "")
+    public static ClientAnswer FromException(Exception exception, string partialText = "")
     {
         ArgumentNullException.ThrowIfNull(exception);
         return Failed(exception.GetType().Name, exception.Message, partialText);
     }
 
     /// <summary>The consumer stopped reading after receiving <paramref name="partialText"/>.</summary>
-    public static ClientOutcomeInfo GaveUpWith(string partialText) => new() { Text = partialText, GaveUp = true };
+    public static ClientAnswer GaveUpWith(string partialText) => new() { Text = partialText, GaveUp = true };
 }

@@ -10,7 +10,7 @@ using static TinyAgent.Harness.Tests.Clients.ClientTestContext;
 namespace TinyAgent.Harness.Tests.Clients;
 
 /// <summary>The run's instrumented HttpClient over real TCP on 127.0.0.1.</summary>
-internal sealed class InstrumentedHttpTests
+internal sealed class RunHttpTests
 {
     [Test]
     public async Task Every_specimen_reads_a_clean_stream_over_tcp_and_its_reads_add_up_to_the_body()

@@ -5,7 +5,7 @@ using TinyAgent.Harness.Model;
 namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>Questions several judges ask of a run, answered in one place so they agree.</summary>
-internal static class RunFacts
+internal static class RunQuestions
 {
     /// <summary>What a correct client reads from the planned body (falls back to the recording when the plan has none).</summary>
     public static ExpectedResult Expected(RunObservation run) => run.Plan.Expected ?? run.RecordingExpected;

@@ -1,10 +1,10 @@
 namespace TinyAgent.Client.Internal;
 
 /// <summary>
-/// Deadlines for one call. Idle time is counted only while a read waits on the network, so a slow consumer
+/// Measures one call against its limits (first byte, idle, total): how long the next wait may last. Idle time is counted only while a read waits on the network, so a slow consumer
 /// never looks like a stalled server; with IdleRequiresContent the waits add up until a non-ping event arrives.
 /// </summary>
-internal sealed class ReadClock(MessagesClientOptions options)
+internal sealed class CallDeadlines(MessagesClientOptions options)
 {
     private readonly TimeProvider _time = options.TimeProvider;
     private readonly long _start = options.TimeProvider.GetTimestamp();
