@@ -66,7 +66,7 @@ internal static class EmbeddedSuite
         byte[] body = Read(file);
         string sidecar = RecordingLoader.SidecarPathFor(file);
         var meta = Files.Contains(sidecar) ? RecordingLoader.ParseSidecar(sidecar, Read(sidecar), body.Length) : RecordingMeta.Default;
-        var derived = RecordingLoader.ValidateBody(file, body, meta.Status is >= 200 and < 300);
+        var derived = RecordingLoader.ValidateBody(file, body, meta.Status is >= 200 and < 300, meta.Format);
         string name = Path.GetFileName(file)[..^RecordingLoader.Extension.Length];
         var recording = new Recording(name, file, body, meta);
         return derived is var (layout, expected) ? recording.WithDerived(layout, expected) : recording;

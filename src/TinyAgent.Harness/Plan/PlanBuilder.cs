@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
@@ -13,6 +14,7 @@ internal sealed class PlanBuilder
     private readonly int _seed;
     private byte[] _body;
     private SseLayout? _layout;
+    private IReadOnlyList<WireEvent>? _events;
 
     public PlanBuilder(Recording recording, int attempt, int seed)
     {
@@ -36,6 +38,15 @@ internal sealed class PlanBuilder
     public byte[] Body => _body;
 
     /// <summary>The body's layout; while the body is still the recording's, the recording's cached one.</summary>
+    /// <summary>The recording's wire format: faults ask it how an error, an ending or a keepalive looks.</summary>
+    public IWireFormat Format => Recording.Format;
+
+    /// <summary>The body's events, classified by <see cref="Format"/> (computed again after each body change).</summary>
+    public IReadOnlyList<WireEvent> Events => _events ??= Format.Events(_body, Layout);
+
+    /// <summary>The body's line ending, so inserted frames look like their neighbours.</summary>
+    public string LineEnding => SseFrames.LineEnding(_body, Layout);
+
     public SseLayout Layout => _layout ??= ReferenceEquals(_body, Recording.Body) ? Recording.Layout : SseLayout.Parse(_body);
 
     public int Status { get; set; }
@@ -73,6 +84,7 @@ internal sealed class PlanBuilder
 
         _body = body;
         _layout = null;
+        _events = null;
     }
 
     /// <summary>
@@ -90,6 +102,7 @@ internal sealed class PlanBuilder
 
         _body = [.. _body.AsSpan(0, at), .. bytes, .. _body.AsSpan(at)];
         _layout = null;
+        _events = null;
         int Move(int offset) => offset >= at && offset > 0 ? offset + n : offset;
         int[] cuts = [.. Cuts.Select(Move)];
         int[] separate = [.. SeparateCuts.Select(Move)];
@@ -154,7 +167,7 @@ internal sealed class PlanBuilder
             try
             {
                 // Lossless plans keep the recording's own bytes: its expectation is already derived once.
-                expected = ReferenceEquals(_body, Recording.Body) ? Recording.Expected : ReferenceReader.Read(_body);
+                expected = ReferenceEquals(_body, Recording.Body) ? Recording.Expected : Format.Read(_body);
             }
             catch (RecordingFormatException)
             {
@@ -165,6 +178,7 @@ internal sealed class PlanBuilder
         var facts = Facts with { CutsInsideFrames = insideFrames };
         return new ReplayPlan(Status, Headers, _body, chunks, End, Stall, facts, expected, descriptions, _seed)
         {
+            Format = Format,
             TimedHeaders = [.. TimedHeaders],
             FrameEnds = [.. Layout.FrameEnds],
             Summary = new PlanSummary
@@ -190,12 +204,12 @@ internal sealed class PlanBuilder
     {
         var marks = new List<TextDeltaMark>();
         int length = 0;
-        foreach (var frame in Layout.Frames)
+        foreach (var e in Events)
         {
-            if (SseEdit.TextDeltaText(_body, frame) is string text)
+            if (e is { Kind: WireEventKind.TextDelta, Text: string text })
             {
                 length += text.Length;
-                marks.Add(new TextDeltaMark(frame.End, length));
+                marks.Add(new TextDeltaMark(e.Frame.End, length));
             }
         }
 

@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Plan;
@@ -71,6 +72,9 @@ internal sealed record ReplayPlan(
 {
     /// <summary>Offsets just after each complete frame in <see cref="Body"/>: used to count events sent.</summary>
     public IReadOnlyList<int> FrameEnds { get; init; } = [];
+
+    /// <summary>The wire format replayed: the server answers the plan only on this format's route.</summary>
+    public IWireFormat Format { get; init; } = WireFormats.Anthropic;
 
     /// <summary>Headers whose value is an instant relative to when the reply is sent (HTTP-date <c>retry-after</c>, rate-limit resets).</summary>
     public IReadOnlyList<TimedHeader> TimedHeaders { get; init; } = [];

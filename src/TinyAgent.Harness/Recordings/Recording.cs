@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Recordings;
@@ -7,12 +8,16 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
 {
     private SseLayout? _layout;
     private ExpectedResult? _expected;
+    private IWireFormat? _format;
+
+    /// <summary>The wire format: the sidecar's <c>format</c>, else the one its first event shows.</summary>
+    public IWireFormat Format => _format ??= Meta.Format is { } name && WireFormats.Find(name) is { } named ? named : WireFormats.Detect(Body);
 
     /// <summary>Lines and frames of <see cref="Body"/>, computed once.</summary>
     public SseLayout Layout => _layout ??= SseLayout.Parse(Body);
 
     /// <summary>What a correct client reads from the unfaulted body (derived, never hand-written).</summary>
-    public ExpectedResult Expected => _expected ??= ReferenceReader.Read(Body);
+    public ExpectedResult Expected => _expected ??= Format.Read(Body);
 
     /// <summary>Lets a loader that already parsed <see cref="Body"/> (layout and reference read) keep what it found.</summary>
     internal Recording WithDerived(SseLayout layout, ExpectedResult expected)
@@ -40,6 +45,9 @@ internal sealed record RecordingMeta(
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     IReadOnlyList<RecordedChunk>? Timeline)
 {
+    /// <summary>The sidecar's <c>format</c> (see <see cref="WireFormats"/>); null: detected from the body.</summary>
+    public string? Format { get; init; }
+
     public static RecordingMeta Default { get; } = new(
         200,
         [new("content-type", "text/event-stream; charset=utf-8"), new("cache-control", "no-cache")],

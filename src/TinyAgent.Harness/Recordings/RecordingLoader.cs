@@ -47,7 +47,7 @@ internal static class RecordingLoader
         var meta = File.Exists(sidecarPath)
             ? ParseSidecar(sidecarShown, File.ReadAllBytes(sidecarPath), body.Length)
             : RecordingMeta.Default;
-        var derived = ValidateBody(ssePath, body, meta.Status is >= 200 and < 300);
+        var derived = ValidateBody(ssePath, body, meta.Status is >= 200 and < 300, meta.Format);
         string name = Path.GetFileName(full);
         name = name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? name[..^Extension.Length] : name;
         var recording = new Recording(name, full, body, meta);
@@ -91,7 +91,7 @@ internal static class RecordingLoader
 
     /// <summary>Checks a body and throws on the first problem. <paramref name="isStream"/>: a 2xx reply, so an event stream
     /// (then its layout and derived <see cref="ExpectedResult"/> are returned, so nothing parses it again; otherwise null).</summary>
-    public static (SseLayout Layout, ExpectedResult Expected)? ValidateBody(string file, byte[] body, bool isStream = true)
+    public static (SseLayout Layout, ExpectedResult Expected)? ValidateBody(string file, byte[] body, bool isStream = true, string? format = null)
     {
         if (body.Length == 0)
         {
@@ -118,26 +118,22 @@ internal static class RecordingLoader
         }
 
         var layout = SseLayout.Parse(body);
-        bool sawStart = false;
         foreach (var frame in layout.Frames)
         {
             CheckFrameJson(file, body, frame);
-            sawStart |= frame.EventType == "message_start";
         }
 
-        // Overloaded at the start, the API answers 200 with an error event and nothing else (WIRE.md): a real stream.
-        bool errorFirst = layout.Frames.FirstOrDefault(f => f.EventType is not null and not "ping")?.EventType == "error";
-        if (!sawStart && !errorFirst)
+        var wire = format is not null && Formats.WireFormats.Find(format) is { } named ? named : Formats.WireFormats.Detect(body);
+        if (wire.CheckRecording(layout, body) is { } problem)
         {
-            string first = layout.Frames.FirstOrDefault(f => f.EventType is not null)?.EventType is { } t ? $"the first event is '{t}'" : "it has no events";
-            throw new RecordingException($"{file}: no message_start event ({first}); a Messages stream starts with one or with an error event");
+            throw new RecordingException($"{file}: {problem}");
         }
 
         try
         {
-            return (layout, ReferenceReader.Read(body));
+            return (layout, wire.Read(body));
         }
-        catch (RecordingFormatException ex)
+        catch (Formats.RecordingFormatException ex)
         {
             throw new RecordingException($"{file}: {ex.Message}");
         }
@@ -175,6 +171,7 @@ internal static class RecordingLoader
             int status = RecordingMeta.Default.Status;
             IReadOnlyList<KeyValuePair<string, string>> headers = RecordingMeta.Default.Headers;
             List<RecordedChunk>? timeline = null;
+            string? format = null;
             foreach (var prop in root.EnumerateObject())
             {
                 switch (prop.Name)
@@ -192,12 +189,20 @@ internal static class RecordingLoader
                     case "timeline":
                         timeline = ParseTimeline(file, prop.Value, bodyLength);
                         break;
+                    case "format":
+                        format = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString() : null;
+                        if (format is null || Formats.WireFormats.Find(format) is null)
+                        {
+                            throw new RecordingException($"{file}: field 'format' must be one of {string.Join(", ", Formats.WireFormats.Names)}, not {Show(prop.Value)}");
+                        }
+
+                        break;
                     default:
-                        throw new RecordingException($"{file}: unknown field '{prop.Name}' (known: status, headers, timeline)");
+                        throw new RecordingException($"{file}: unknown field '{prop.Name}' (known: status, headers, timeline, format)");
                 }
             }
 
-            return new RecordingMeta(status, headers, timeline);
+            return new RecordingMeta(status, headers, timeline) { Format = format };
         }
     }
 

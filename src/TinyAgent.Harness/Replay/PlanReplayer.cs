@@ -11,7 +11,7 @@ namespace TinyAgent.Harness.Replay;
 internal sealed class PlanReplayer(ReplayServerOptions options, TimeProvider time)
 {
     /// <summary>Headers the transport owns; a recording's copy of them would corrupt the framing.</summary>
-    private static readonly HashSet<string> s_transportHeaders = new(["content-length", "transfer-encoding", "connection", "keep-alive", "request-id"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> s_transportHeaders = new(["content-length", "transfer-encoding", "connection", "keep-alive", "request-id", "x-request-id"], StringComparer.OrdinalIgnoreCase);
 
     public async Task<(IReadOnlyList<SentChunk> Sent, ServerEnding Ending)> ReplayAsync(HttpContext context, ReplayPlan plan, ArrivalClock clock)
     {

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
@@ -18,11 +19,11 @@ namespace TinyAgent.Harness.Replay;
 /// The mock Messages endpoint. WireMock.Net hosts it; the Messages routes are answered by a middleware placed
 /// before WireMock's own pipeline, which writes each planned chunk itself (WireMock's response builders cannot
 /// flush per chunk, see a disconnect, or keep up: its matching and request log cost 25-50% of throughput).
-/// Routes: <c>POST /s/{scenario}/v1/messages</c>, and <c>POST /v1/messages</c> for <see cref="ReplayServerOptions.DefaultScenario"/>.
+/// Routes, for each format's path (<c>/v1/messages</c>, <c>/v1/chat/completions</c>, <c>/v1/responses</c>):
+/// <c>POST /s/{scenario}{path}</c>, and <c>POST {path}</c> for <see cref="ReplayServerOptions.DefaultScenario"/>.
 /// </summary>
 internal sealed class ReplayServer : IAsyncDisposable
 {
-    private const string MessagesPath = "/v1/messages";
     private const string ScenarioPrefix = "/s/";
 
     /// <summary>The request log's error type for a client that left before its answer: the ending's own name.</summary>
@@ -132,7 +133,7 @@ internal sealed class ReplayServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The base URL a client uses for one scenario: it POSTs to <c>{ScenarioUrl}/v1/messages</c>.</summary>
+    /// <summary>The base URL a client uses for one scenario: it POSTs to <c>{ScenarioUrl}/v1/messages</c> (or its format's path).</summary>
     public Uri ScenarioUrl(string scenario) => new($"{BaseUrl}s/{Uri.EscapeDataString(scenario)}");
 
     /// <summary>Evidence of the finished requests to a scenario, by attempt (bounded by <see cref="ReplayServerOptions.EvidenceLimitPerScenario"/>).</summary>
@@ -178,25 +179,34 @@ internal sealed class ReplayServer : IAsyncDisposable
         long started = _time.GetTimestamp();
         string requestId = $"req_{Interlocked.Increment(ref _requestCount):D12}";
         var request = context.Request;
-        context.Response.Headers["request-id"] = requestId;
         string? scenario = null;
         int attempt = 0;
         string? errorType = null;
+        IWireFormat format = WireFormats.Anthropic;
         try
         {
-            var error = Route(request, out scenario) ?? _validator.CheckHeaders(request);
+            var error = Route(request, out scenario, out format);
+            context.Response.Headers[format.RequestIdHeader] = requestId;
+            error ??= format.CheckHeaders(request);
             MessagesRequest parsed = default;
             if (error is null)
             {
-                (parsed, error) = await _validator.ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+                (parsed, error) = await _validator.ReadBodyAsync(request, format, context.RequestAborted).ConfigureAwait(false);
             }
 
             if (error is null)
             {
-                attempt = Interlocked.Increment(ref _attempts.GetOrAdd(scenario!, static _ => new StrongBox<int>()).Value);
+                var counter = _attempts.GetOrAdd(scenario!, static _ => new StrongBox<int>());
+                attempt = Interlocked.Increment(ref counter.Value);
                 if (!_scenarios.TryGetPlan(scenario!, attempt, out var plan))
                 {
                     error = ApiError.NotFound($"Scenario '{scenario}' has no plan for attempt {attempt}.");
+                }
+                else if (plan.Format != format)
+                {
+                    Interlocked.Decrement(ref counter.Value); // not an attempt at this scenario: it speaks another format
+                    attempt = 0;
+                    error = ApiError.NotFound($"Scenario '{scenario}' replays {plan.Format.Name} streams: POST {ScenarioPrefix}{scenario}{plan.Format.Path}.");
                 }
                 else
                 {
@@ -206,7 +216,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             }
 
             errorType = error.Type;
-            await WriteErrorAsync(context, error, requestId).ConfigureAwait(false);
+            await WriteErrorAsync(context, format, error, requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
@@ -223,27 +233,33 @@ internal sealed class ReplayServer : IAsyncDisposable
         }
     }
 
-    private ApiError? Route(HttpRequest request, out string? scenario)
+    /// <summary>
+    /// Finds the scenario and the format from the path: <c>{format.Path}</c> for the default scenario, or
+    /// <c>/s/{scenario}{format.Path}</c>, for every format in <see cref="WireFormats.All"/>.
+    /// </summary>
+    private ApiError? Route(HttpRequest request, out string? scenario, out IWireFormat format)
     {
         string path = request.Path.Value ?? "";
         scenario = null;
-        if (path == MessagesPath)
+        format = WireFormats.All.FirstOrDefault(f => path.EndsWith(f.Path, StringComparison.Ordinal)) ?? WireFormats.Anthropic;
+        string routes = string.Join(" or ", WireFormats.All.Select(f => $"{ScenarioPrefix}{{scenario}}{f.Path}"));
+        if (path == format.Path)
         {
             scenario = _options.DefaultScenario;
             if (scenario is null)
             {
-                return ApiError.NotFound($"No default scenario: POST {ScenarioPrefix}{{scenario}}{MessagesPath}.");
+                return ApiError.NotFound($"No default scenario: POST {ScenarioPrefix}{{scenario}}{format.Path}.");
             }
         }
-        else if (path.StartsWith(ScenarioPrefix, StringComparison.Ordinal) && path.EndsWith(MessagesPath, StringComparison.Ordinal)
-            && path.Length > ScenarioPrefix.Length + MessagesPath.Length
-            && path.IndexOf('/', ScenarioPrefix.Length) == path.Length - MessagesPath.Length)
+        else if (path.StartsWith(ScenarioPrefix, StringComparison.Ordinal) && path.EndsWith(format.Path, StringComparison.Ordinal)
+            && path.Length > ScenarioPrefix.Length + format.Path.Length
+            && path.IndexOf('/', ScenarioPrefix.Length) == path.Length - format.Path.Length)
         {
-            scenario = path[ScenarioPrefix.Length..^MessagesPath.Length];
+            scenario = path[ScenarioPrefix.Length..^format.Path.Length];
         }
         else
         {
-            return ApiError.NotFound($"Unknown path '{path}': POST {ScenarioPrefix}{{scenario}}{MessagesPath}.");
+            return ApiError.NotFound($"Unknown path '{path}': POST {routes}.");
         }
 
         if (!HttpMethods.IsPost(request.Method))
@@ -296,7 +312,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     private async Task<(IReadOnlyList<SentChunk>, ServerEnding, int)> ReplyWholeAsync(HttpContext context, ReplayPlan plan, string scenario, string requestId, ArrivalClock clock)
     {
         var ct = context.RequestAborted;
-        var assembled = MessageAssembler.Assemble(_scenarios.MessageSourceFor(scenario, plan));
+        var assembled = plan.Format.Assemble(_scenarios.MessageSourceFor(scenario, plan));
         var total = plan.Chunks.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.DelayBefore);
         try
         {
@@ -305,14 +321,13 @@ internal sealed class ReplayServer : IAsyncDisposable
                 await Task.Delay(total, _time, ct).ConfigureAwait(false);
             }
 
-            if (assembled.Message is null)
+            if (assembled.Error is { } error)
             {
-                var error = new ApiError(ApiError.StatusFor(assembled.ErrorType!), assembled.ErrorType!, assembled.ErrorMessage ?? "");
-                int size = await WriteErrorAsync(context, error, requestId).ConfigureAwait(false);
+                int size = await WriteErrorAsync(context, plan.Format, error, requestId).ConfigureAwait(false);
                 return ([new SentChunk(0, size, clock.Now)], ServerEnding.Complete, error.Status);
             }
 
-            byte[] json = assembled.ToJson();
+            byte[] json = assembled.Json!;
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = json.Length;
@@ -325,9 +340,9 @@ internal sealed class ReplayServer : IAsyncDisposable
         }
     }
 
-    private static async Task<int> WriteErrorAsync(HttpContext context, ApiError error, string requestId)
+    private static async Task<int> WriteErrorAsync(HttpContext context, IWireFormat format, ApiError error, string requestId)
     {
-        byte[] json = error.ToJson(requestId);
+        byte[] json = format.ErrorBody(error, requestId);
         var response = context.Response;
         response.StatusCode = error.Status;
         response.ContentType = "application/json";

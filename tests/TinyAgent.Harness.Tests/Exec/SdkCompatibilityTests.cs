@@ -11,5 +11,5 @@ internal sealed class SdkCompatibilityTests
     [TestCase("1999-01-01", ExpectedResult = false)]
     [TestCase("2026-13-01", ExpectedResult = false)]
     [TestCase("latest", ExpectedResult = false)]
-    public bool Dated_versions_from_2023_on_are_accepted(string version) => RequestValidator.IsLaterDatedVersion(version);
+    public bool Dated_versions_from_2023_on_are_accepted(string version) => Formats.Anthropic.AnthropicFormat.IsLaterDatedVersion(version);
 }

@@ -23,11 +23,10 @@ internal sealed class GarbageFaultTests
     public void Invalid_json_makes_exactly_one_data_line_unreadable(string placement)
     {
         var plan = TestStreams.Plan(TestStreams.Crlf, new GarbageFault(new() { Modes = ["invalid-json"], InvalidJson = placement }));
-        var layout = SseLayout.Parse(plan.Body);
-        int bad = SseEdit.EventFrames(plan.Body, layout).Count(f => SseEdit.TypeAndIndex(plan.Body, f).Type is null);
+        int bad = TestStreams.EventTypes(plan.Body).Count(t => t is null);
 
         Assert.That(bad, Is.EqualTo(1));
-        Assert.Throws<RecordingFormatException>(() => ReferenceReader.Read(plan.Body));
+        Assert.Throws<Formats.RecordingFormatException>(() => ReferenceReader.Read(plan.Body));
         Assert.That(plan.Expected, Is.Null);
         Assert.That(plan.Facts.Garbage, Is.True);
     }

@@ -23,9 +23,7 @@ internal sealed class MaxTokensFaultTests
     public void Max_tokens_closes_every_open_block_once_and_keeps_the_line_ending()
     {
         var plan = TestStreams.Plan(TestStreams.Crlf, new MaxTokensFault(new() { AtFraction = 0.5 }));
-        var events = SseEdit.EventFrames(plan.Body, SseLayout.Parse(plan.Body))
-            .Select(f => SseEdit.TypeAndIndex(plan.Body, f).Type)
-            .ToList();
+        var events = TestStreams.EventTypes(plan.Body);
 
         Assert.That(events.Count(t => t == "content_block_start"), Is.EqualTo(events.Count(t => t == "content_block_stop")));
         Assert.That(events.TakeLast(3), Is.EqualTo(new[] { "content_block_stop", "message_delta", "message_stop" }));

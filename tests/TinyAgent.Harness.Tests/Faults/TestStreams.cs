@@ -32,6 +32,21 @@ internal static class TestStreams
 
     public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
 
+    /// <summary>The JSON <c>type</c> of each dispatched event of <paramref name="body"/>, null where the data is not JSON with one.</summary>
+    public static List<string?> EventTypes(byte[] body) => [.. Formats.SseFrames.EventFrames(body, SseLayout.Parse(body))
+        .Select(f =>
+        {
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(Formats.SseFrames.Data(body, f));
+                return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        })];
+
     private static Recording Make(string name, string body) => new(name, name + ".sse", Encoding.UTF8.GetBytes(body), RecordingMeta.Default);
 
     private static string Body(string eol, IReadOnlyList<string> texts, bool keepAlive, bool tool)

@@ -45,7 +45,7 @@ internal sealed class RecordingLoaderErrorTests
         yield return Case("not an object", "[]", "{m}: sidecar must be a JSON object, not an array");
         yield return Case("status as a string", "{\"status\":\"200\"}", "{m}: field 'status' must be an integer from 100 to 599, not a string (\"200\")");
         yield return Case("status out of range", "{\"status\":99}", "{m}: field 'status' must be an integer from 100 to 599, not a number (99)");
-        yield return Case("unknown field", "{\"stauts\":200}", "{m}: unknown field 'stauts' (known: status, headers, timeline)");
+        yield return Case("unknown field", "{\"stauts\":200}", "{m}: unknown field 'stauts' (known: status, headers, timeline, format)");
         yield return Case("headers as an array", "{\"headers\":[]}", "{m}: field 'headers' must be an object of name to string value, not an array");
         yield return Case("header value a number", "{\"headers\":{\"retry-after\":5}}", "{m}: field 'headers.retry-after' must be a string, not a number (5)");
         yield return Case("bad header name", "{\"headers\":{\"x bad\":\"1\"}}", "{m}: header name 'x bad' is not a valid HTTP header name");

@@ -18,7 +18,7 @@ internal sealed class ReferenceReaderShapeTests
     public void Malformed_shapes_name_the_event_and_the_field(string data, string message)
     {
         byte[] body = Encoding.UTF8.GetBytes(Start + $"event: x\ndata: {data}\n\n");
-        var ex = Assert.Throws<RecordingFormatException>(() => ReferenceReader.Read(body));
+        var ex = Assert.Throws<Formats.RecordingFormatException>(() => ReferenceReader.Read(body));
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
 

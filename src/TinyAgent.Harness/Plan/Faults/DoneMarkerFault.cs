@@ -1,4 +1,6 @@
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>done-marker</c>: none.</summary>
 internal sealed record DoneMarkerOptions : IFaultOptions
@@ -9,7 +11,8 @@ internal sealed record DoneMarkerOptions : IFaultOptions
 /// <summary>
 /// Wire: a <c>data: [DONE]</c> frame with no <c>event:</c> line after <c>message_stop</c>, as Azure APIM / Foundry
 /// gateways append (anthropic-sdk-csharp PR #202: the .NET SDK gives it the default type <c>message</c> and fails on
-/// it). A body without <c>message_stop</c> (an error, a drop) is left alone and nothing is reported.
+/// it). A body without its end event (an error, a drop) is left alone and nothing is reported; so is a format whose
+/// streams end with <c>[DONE]</c> already (Chat Completions).
 /// </summary>
 [Fault("done-marker", typeof(DoneMarkerOptions))]
 internal sealed class DoneMarkerFault(DoneMarkerOptions options) : IFault
@@ -21,14 +24,13 @@ internal sealed class DoneMarkerFault(DoneMarkerOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var stop = SseEdit.EventFrames(body, plan.Layout).LastOrDefault(f => SseEdit.TypeAndIndex(body, f).Type == "message_stop");
-        if (stop is null)
+        var stop = plan.Events.LastOrDefault(e => e.Kind == WireEventKind.End)?.Frame;
+        if (stop is null || plan.Format.DoneMarker(plan.LineEnding) is not { } marker)
         {
-            return;
+            return; // no complete reply, or the format ends with [DONE] already (Chat Completions)
         }
 
-        string eol = SseEdit.LineEnding(body, plan.Layout);
-        plan.ReplaceBody(SseEdit.Splice(body, stop.End, System.Text.Encoding.UTF8.GetBytes($"data: [DONE]{eol}{eol}"), stop.End));
+        plan.ReplaceBody(SseEdit.Splice(body, stop.End, marker, stop.End));
         plan.Facts = plan.Facts with { WireVariants = [.. plan.Facts.WireVariants, "done-marker"] };
     }
 }

@@ -1,6 +1,8 @@
 using TinyAgent.Harness.Model;
 
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>drop</c>. Give <see cref="AfterBytes"/> or <see cref="AfterEvents"/>, not both; neither means after 3 events.</summary>
 internal sealed record DropOptions : IFaultOptions
@@ -66,7 +68,7 @@ internal sealed class DropFault(DropOptions options) : IFault
         }
         else
         {
-            var events = SseEdit.EventFrames(body, plan.Layout);
+            var events = SseFrames.EventFrames(body, plan.Layout);
             int count = options.AfterEvents ?? 3;
             at = SseEdit.AfterEvents(events, count);
             if (options.MidFrame)

@@ -1,11 +1,9 @@
-using System.Text.Json;
-
-namespace TinyAgent.Harness.Plan.Faults;
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>error-event</c>. Give <see cref="AfterEvents"/> or <see cref="AtFraction"/>, not both; neither means half way.</summary>
 internal sealed record ErrorEventOptions : IFaultOptions
 {
-    /// <summary>The error's <c>type</c>. Default <c>overloaded_error</c>.</summary>
+    /// <summary>The error's <c>type</c>, written in the format's error shape. Default <c>overloaded_error</c>.</summary>
     public string Type { get; init; } = "overloaded_error";
 
     /// <summary>The error's <c>message</c>. Default <c>Overloaded</c>.</summary>
@@ -42,8 +40,9 @@ internal sealed record ErrorEventOptions : IFaultOptions
 }
 
 /// <summary>
-/// Content: an <c>event: error</c> frame mid-stream, written in the body's line ending, after which the
-/// stream ends as the API ends it: everything after it is removed (no <c>message_delta</c>, no <c>message_stop</c>).
+/// Content: an error inside the 200 stream, in the format's shape and the body's line ending, after which the
+/// stream ends as the API ends it: everything after it is removed (Anthropic: no <c>message_delta</c>, no
+/// <c>message_stop</c>; Chat Completions: <c>data: [DONE]</c> follows, as compatible servers send).
 /// </summary>
 [Fault("error-event", typeof(ErrorEventOptions))]
 internal sealed class ErrorEventFault(ErrorEventOptions options) : IFault
@@ -55,17 +54,17 @@ internal sealed class ErrorEventFault(ErrorEventOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var events = SseEdit.EventFrames(body, plan.Layout);
+        var events = plan.Events;
         int count = options.AfterEvents ?? (int)Math.Round((options.AtFraction ?? 0.5) * events.Count);
         count = Math.Min(count, Math.Max(0, events.Count - 1));
-        int at = SseEdit.AfterEvents(events, count);
+        int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], count);
 
-        string json = JsonSerializer.Serialize(new { type = "error", error = new { type = options.Type, message = options.Message } });
-        byte[] frame = SseEdit.Frame("error", json, SseEdit.LineEnding(body, plan.Layout));
-        plan.ReplaceBody(SseEdit.Splice(body, at, frame, resumeAt: null));
+        string type = options.Type;
+        byte[] ending = plan.Format.ErrorEnding([.. events.Take(count)], body, type, options.Message, plan.LineEnding);
+        plan.ReplaceBody(SseEdit.Splice(body, at, ending, resumeAt: null));
         plan.Facts = plan.Facts with
         {
-            InjectedErrorType = options.Type,
+            InjectedErrorType = type,
             BytesDropped = plan.Facts.BytesDropped + (body.Length - at),
         };
     }

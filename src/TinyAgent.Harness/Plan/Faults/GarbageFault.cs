@@ -1,4 +1,4 @@
-using System.Text;
+using TinyAgent.Harness.Formats;
 
 namespace TinyAgent.Harness.Plan.Faults;
 
@@ -43,8 +43,9 @@ internal sealed record GarbageOptions : IFaultOptions
 }
 
 /// <summary>
-/// Content: what a strict reader chokes on. <c>unknown-types</c> adds a future event type and a future
-/// delta type inside an open block (a correct client ignores both, so the expected text is unchanged);
+/// Content: what a strict reader chokes on. <c>unknown-types</c> adds what the format's API may add tomorrow (Anthropic:
+/// a future event type and a future delta type inside an open block; Chat: unknown fields and an empty-<c>choices</c>
+/// chunk; Responses: unknown event types): a correct client ignores them, so the expected text is unchanged;
 /// <c>invalid-json</c> adds one data line that is not JSON (the body is then unreadable on purpose).
 /// </summary>
 [Fault("garbage", typeof(GarbageOptions))]
@@ -57,36 +58,22 @@ internal sealed class GarbageFault(GarbageOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        string eol = SseEdit.LineEnding(body, plan.Layout);
-        var events = SseEdit.EventFrames(body, plan.Layout)
-            .Select(f => (Frame: f, Json: SseEdit.TypeAndIndex(body, f)))
-            .ToList();
+        var events = plan.Events;
         int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], options.AfterEvents);
 
         // Insertions are made back to front, so earlier offsets stay valid.
         var edits = new List<(int At, byte[] Insert, int ResumeAt)>();
         if (options.Modes.Contains("unknown-types"))
         {
-            var delta = events.FirstOrDefault(e => e.Frame.End >= at && e.Json.Type == "content_block_delta" && e.Json.Index is not null);
-            int where = delta.Frame?.End ?? at;
-            var insert = new List<byte>(SseEdit.Frame("message_annotation", "{\"type\":\"message_annotation\",\"annotation\":{\"kind\":\"future_event_type\"}}", eol));
-            if (delta.Frame is not null)
-            {
-                insert.AddRange(SseEdit.Frame(
-                    "content_block_delta",
-                    $"{{\"type\":\"content_block_delta\",\"index\":{delta.Json.Index},\"delta\":{{\"type\":\"future_delta\",\"payload\":\"ignore me\"}}}}",
-                    eol));
-            }
-
-            edits.Add((where, insert.ToArray(), where));
+            edits.AddRange(plan.Format.UnknownTypes(events, body, at, plan.LineEnding).Select(u => (u.At, u.Bytes, u.At)));
         }
 
         if (options.Modes.Contains("invalid-json"))
         {
             var target = options.InvalidJson == "replace-delta"
-                ? events.FirstOrDefault(e => e.Frame.Start >= at && e.Json.Type == "content_block_delta").Frame
+                ? events.FirstOrDefault(e => e.Frame.Start >= at && e.Kind is WireEventKind.TextDelta or WireEventKind.ToolDelta or WireEventKind.OtherDelta)?.Frame
                 : null;
-            var dataLine = target?.Lines.FirstOrDefault(l => SseEdit.IsDataLine(body, l));
+            var dataLine = target?.Lines.FirstOrDefault(l => SseFrames.IsDataLine(body, l));
             if (target is not null && dataLine is { } line && line.Length > 8)
             {
                 // Keep the line but cut its JSON short: the closing braces go missing.
@@ -95,9 +82,7 @@ internal sealed class GarbageFault(GarbageOptions options) : IFault
             }
             else
             {
-                byte[] frame = Encoding.UTF8.GetBytes(
-                    $"event: content_block_delta{eol}data: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"unterminated{eol}{eol}");
-                edits.Add((at, frame, at));
+                edits.Add((at, plan.Format.InvalidJsonFrame(plan.LineEnding), at));
             }
         }
 

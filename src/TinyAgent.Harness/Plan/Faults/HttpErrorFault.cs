@@ -1,4 +1,5 @@
 using System.Globalization;
+using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Plan.Faults;
 
@@ -92,12 +93,12 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
             return;
         }
 
-        var error = ApiError.ForStatus(options.Status);
+        var error = plan.Format.ErrorForStatus(options.Status);
         string requestId = "req_" + string.Concat(Enumerable.Range(0, 24).Select(_ => "0123456789abcdefghijklmnopqrstuvwxyz"[plan.Random.Next(36)]));
 
         // The body carries the plan's own seeded id; the server sends its own request-id header for every reply.
         plan.Status = options.Status;
-        plan.ReplaceBody((options.Message is { } message ? error with { Message = message } : error).ToJson(requestId));
+        plan.ReplaceBody(plan.Format.ErrorBody(options.Message is { } message ? error with { Message = message } : error, requestId));
         plan.Headers.RemoveAll(h => h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase)
             || h.Key.Equals("cache-control", StringComparison.OrdinalIgnoreCase));
         plan.Headers.Add(new("content-type", "application/json"));
@@ -139,18 +140,8 @@ internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
     private void AddRateLimitHeaders(PlanBuilder plan, TimeSpan? retryAfter)
     {
         var reset = retryAfter is { } wait && wait >= TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1);
-        bool limited = options.Status == 429;
-        foreach (var (bucket, limit, remaining) in new[]
-        {
-            ("requests", 50, limited ? 0 : 49),
-            ("tokens", 80000, limited ? 0 : 79000),
-            ("input-tokens", 40000, limited ? 0 : 39500),
-            ("output-tokens", 16000, limited ? 0 : 15500),
-        })
-        {
-            plan.Headers.Add(new($"anthropic-ratelimit-{bucket}-limit", limit.ToString(CultureInfo.InvariantCulture)));
-            plan.Headers.Add(new($"anthropic-ratelimit-{bucket}-remaining", remaining.ToString(CultureInfo.InvariantCulture)));
-            plan.TimedHeaders.Add(new($"anthropic-ratelimit-{bucket}-reset", reset, TimedHeaderFormat.Rfc3339));
-        }
+        var headers = plan.Format.RateLimits(limited: options.Status == 429, reset);
+        plan.Headers.AddRange(headers.Fixed);
+        plan.TimedHeaders.AddRange(headers.ResetMoments.Select(h => new TimedHeader(h.Key, h.Value, TimedHeaderFormat.Rfc3339)));
     }
 }

@@ -1,4 +1,6 @@
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>max-tokens</c>. Give <see cref="AfterTextDeltas"/> or <see cref="AtFraction"/>, not both; neither means half way.</summary>
 internal sealed record MaxTokensOptions : IFaultOptions
@@ -29,9 +31,10 @@ internal sealed record MaxTokensOptions : IFaultOptions
 }
 
 /// <summary>
-/// Content: a well-formed early ending, as when the model hits <c>max_tokens</c>: after the chosen delta,
-/// every open content block gets its <c>content_block_stop</c>, then <c>message_delta</c> with
-/// <c>stop_reason: max_tokens</c> and usage, then <c>message_stop</c>; the rest of the body is removed.
+/// Content: a well-formed early ending, as when the model hits its output limit: after the chosen delta the format's
+/// length ending follows (Anthropic: every open block's <c>content_block_stop</c>, <c>message_delta</c> with
+/// <c>stop_reason: max_tokens</c>, <c>message_stop</c>; Chat: <c>finish_reason: "length"</c>; Responses:
+/// <c>response.incomplete</c>); the rest of the body is removed.
 /// A recording without text deltas counts its other deltas (tool input, thinking) instead.
 /// </summary>
 [Fault("max-tokens", typeof(MaxTokensOptions))]
@@ -44,11 +47,9 @@ internal sealed class MaxTokensFault(MaxTokensOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var events = SseEdit.EventFrames(body, plan.Layout)
-            .Select(f => (Frame: f, Json: SseEdit.TypeAndIndex(body, f)))
-            .ToList();
-        var deltas = events.Where(e => e.Json.Type == "content_block_delta").ToList();
-        var textDeltas = deltas.Where(e => e.Json.DeltaType == "text_delta").ToList();
+        var events = plan.Events;
+        var deltas = events.Where(e => e.Kind is WireEventKind.TextDelta or WireEventKind.ToolDelta or WireEventKind.OtherDelta).ToList();
+        var textDeltas = deltas.Where(e => e.Kind == WireEventKind.TextDelta).ToList();
         if (textDeltas.Count > 0)
         {
             deltas = textDeltas;
@@ -62,34 +63,9 @@ internal sealed class MaxTokensFault(MaxTokensOptions options) : IFault
         int keep = options.AfterTextDeltas ?? (int)Math.Round((options.AtFraction ?? 0.5) * deltas.Count);
         keep = Math.Clamp(keep, 1, deltas.Count);
         int at = deltas[keep - 1].Frame.End;
+        byte[] ending = plan.Format.LengthEnding([.. events.TakeWhile(e => e.Frame.End <= at)], body, keep, closeOpenBlocks: true, plan.LineEnding);
 
-        var open = new SortedSet<int>();
-        foreach (var (_, (type, index, _)) in events.TakeWhile(e => e.Frame.End <= at))
-        {
-            if (type == "content_block_start" && index is int started)
-            {
-                open.Add(started);
-            }
-            else if (type == "content_block_stop" && index is int stopped)
-            {
-                open.Remove(stopped);
-            }
-        }
-
-        string eol = SseEdit.LineEnding(body, plan.Layout);
-        var ending = new List<byte>();
-        foreach (int index in open)
-        {
-            ending.AddRange(SseEdit.Frame("content_block_stop", $"{{\"type\":\"content_block_stop\",\"index\":{index}}}", eol));
-        }
-
-        ending.AddRange(SseEdit.Frame(
-            "message_delta",
-            $"{{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"max_tokens\",\"stop_sequence\":null}},\"usage\":{{\"output_tokens\":{keep}}}}}",
-            eol));
-        ending.AddRange(SseEdit.Frame("message_stop", "{\"type\":\"message_stop\"}", eol));
-
-        plan.ReplaceBody(SseEdit.Splice(body, at, ending.ToArray(), resumeAt: null));
+        plan.ReplaceBody(SseEdit.Splice(body, at, ending, resumeAt: null));
         plan.Facts = plan.Facts with { MaxTokensEnding = true };
     }
 }

@@ -1,4 +1,6 @@
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>pause</c>.</summary>
 internal sealed record PauseOptions : IFaultOptions
@@ -50,10 +52,10 @@ internal sealed class PauseFault(PauseOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var events = SseEdit.EventFrames(body, plan.Layout);
+        var events = SseFrames.EventFrames(body, plan.Layout);
         int count = Math.Min(options.AfterEvents, Math.Max(0, events.Count - 1));
         int at = count > 0 ? SseEdit.AfterEvents(events, count) : (plan.Layout.Lines.Count > 0 ? plan.Layout.Lines[0].Start : 0);
-        byte[] ping = SseEdit.Frame("ping", "{\"type\": \"ping\"}", SseEdit.LineEnding(body, plan.Layout));
+        byte[] ping = plan.Format.Keepalive(plan.LineEnding);
         int pings = options.Ms / options.EveryMs;
         if (pings * options.EveryMs == options.Ms)
         {

@@ -1,5 +1,7 @@
 
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>slow-close</c>.</summary>
 internal sealed record SlowCloseOptions : IFaultOptions
@@ -33,7 +35,7 @@ internal sealed class SlowCloseFault(SlowCloseOptions options) : IFault
     {
         byte[] body = plan.Body;
         if (plan.Stall is not null || plan.End != Model.StreamEnd.Complete
-            || !SseEdit.EventFrames(body, plan.Layout).Any(f => SseEdit.TypeAndIndex(body, f).Type == "message_stop"))
+            || !plan.Events.Any(e => e.Kind == WireEventKind.End))
         {
             return;
         }

@@ -1,6 +1,8 @@
 using TinyAgent.Harness.Recordings;
 
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Formats;
+
+namespace TinyAgent.Harness.Faults;
 
 /// <summary>Options of <c>split</c>.</summary>
 internal sealed record SplitOptions : IFaultOptions
@@ -99,7 +101,7 @@ internal sealed class SplitFault(SplitOptions options) : IFault
             switch (kind)
             {
                 case "field-name":
-                    if (SseEdit.StartsWith(body, line, "event:"u8) || SseEdit.StartsWith(body, line, "data:"u8))
+                    if (SseFrames.StartsWith(body, line, "event:"u8) || SseFrames.StartsWith(body, line, "data:"u8))
                     {
                         int nameLength = body[line.Start] == (byte)'e' ? 5 : 4;
                         cuts.AddRange(Enumerable.Range(line.Start + 1, nameLength - 1));
@@ -107,16 +109,16 @@ internal sealed class SplitFault(SplitOptions options) : IFault
 
                     break;
                 case "after-data-colon":
-                    if (SseEdit.IsDataLine(body, line))
+                    if (SseFrames.IsDataLine(body, line))
                     {
                         cuts.Add(line.Start + 5);
                     }
 
                     break;
                 case "json":
-                    if (SseEdit.IsDataLine(body, line))
+                    if (SseFrames.IsDataLine(body, line))
                     {
-                        int start = SseEdit.DataValueStart(body, line);
+                        int start = SseFrames.DataValueStart(body, line);
                         if (contentEnd - start >= 2)
                         {
                             cuts.AddRange(Enumerable.Range(start + 1, contentEnd - start - 1));

@@ -1,4 +1,6 @@
 using System.Text;
+using TinyAgent.Harness.Formats;
+using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Plan.Faults;
 
@@ -10,7 +12,7 @@ internal sealed record StallOptions : IFaultOptions
     /// <summary>Send this many events, then stop (clamped to leave the last event out). Default 3.</summary>
     public int AfterEvents { get; init; } = 3;
 
-    /// <summary>While stalled, send <c>none</c>, a <c>ping</c> event, or a <c>comment</c> line (<c>: keep-alive</c>). Default <c>none</c>.</summary>
+    /// <summary>While stalled, send <c>none</c>, the format's keepalive (<c>ping</c>: Anthropic's ping event, a comment elsewhere), or a <c>comment</c> line (<c>: keep-alive</c>). Default <c>none</c>.</summary>
     public string Keepalive { get; init; } = "none";
 
     /// <summary>Milliseconds between keep-alives. Default 5000, at least 1.</summary>
@@ -50,12 +52,12 @@ internal sealed class StallFault(StallOptions options) : IFault
     public void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var events = SseEdit.EventFrames(body, plan.Layout);
+        var events = SseFrames.EventFrames(body, plan.Layout);
         int at = SseEdit.AfterEvents(events, Math.Min(options.AfterEvents, Math.Max(0, events.Count - 1)));
-        string eol = SseEdit.LineEnding(body, plan.Layout);
+        string eol = plan.LineEnding;
         byte[] keepalive = options.Keepalive switch
         {
-            "ping" => SseEdit.Frame("ping", "{\"type\": \"ping\"}", eol),
+            "ping" => plan.Format.Keepalive(eol),
             "comment" => Encoding.UTF8.GetBytes($": keep-alive{eol}{eol}"),
             _ => [],
         };
