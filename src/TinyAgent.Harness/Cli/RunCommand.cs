@@ -12,6 +12,12 @@ internal static class RunCommand
     public static readonly Option<string?> ConfigOption = new("--config", "-c") { Description = "The suite file (default: harness.json in the working directory)." };
     public static readonly Option<string[]> ClientOption = new("--client") { Description = "Run only these clients (repeatable).", AllowMultipleArgumentsPerToken = false };
     public static readonly Option<string[]> ClientExecOption = new("--client-exec") { Description = "Also judge this command line under the exec contract (repeatable)." };
+    public static readonly Option<string> ClientFormatOption = new("--client-format")
+    {
+        Description = "The wire format the --client-exec commands speak: anthropic (default), openai-chat or openai-responses.",
+        DefaultValueFactory = _ => "anthropic",
+    };
+
     public static readonly Option<string[]> RecordingOption = new("--recording", "-r") { Description = "Run on these .sse files or globs instead of the config's (repeatable)." };
     public static readonly Option<string[]> ScenarioOption = new("--scenario", "-s") { Description = "Run only these scenarios (repeatable)." };
     public static readonly Option<int?> SeedOption = new("--seed")
@@ -26,7 +32,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Run the resilience suite: every client against every scenario and recording; write reports.")
         {
-            ConfigOption, ClientOption, ClientExecOption, RecordingOption, ScenarioOption, SeedOption, OutOption, ShardOption,
+            ConfigOption, ClientOption, ClientExecOption, ClientFormatOption, RecordingOption, ScenarioOption, SeedOption, OutOption, ShardOption,
         };
         command.SetAction((parse, _) => ExecuteAsync(context, parse));
         return command;
@@ -53,6 +59,12 @@ internal static class RunCommand
         }
 
         var execs = parse.GetValue(ClientExecOption) ?? [];
+        string execFormat = parse.GetValue(ClientFormatOption) ?? "anthropic";
+        if (Formats.WireFormats.Find(execFormat) is null)
+        {
+            throw new ConfigException($"--client-format: unknown format '{execFormat}' (known: {string.Join(", ", Formats.WireFormats.Names)})");
+        }
+
         for (int i = 0; i < execs.Length; i++)
         {
             // Run ids and report rows are keyed by client name, so a config client of the same name would merge with this one.
@@ -62,7 +74,7 @@ internal static class RunCommand
                 throw new ConfigException($"--client-exec: names its client '{name}', which {config.Shown} already uses for a client; rename that client");
             }
 
-            clients.Add(new ClientConfig(name, execs[i], null));
+            clients.Add(new ClientConfig(name, execs[i], null, execFormat));
         }
 
         var scenarioNames = parse.GetValue(ScenarioOption) ?? [];
@@ -128,19 +140,32 @@ internal static class RunCommand
             return;
         }
 
-        var probe = recordings.FirstOrDefault(r => r.Name == "text-short") ?? recordings[0];
-        var results = await runner.PreflightAsync(execs, probe, seed, context.Interrupt).ConfigureAwait(false);
-        for (int i = 0; i < execs.Count; i++)
+        foreach (var group in execs.GroupBy(c => c.Format))
         {
-            var (client, result) = (execs[i], results[i]);
-            if (Unusable(result) is { } what)
+            var own = recordings.Where(r => r.Format.Name == group.Key).ToList();
+            if (own.Count == 0)
             {
-                throw new ConfigException(
-                    $"client '{client.Name}' (`{client.Exec}`) {what} on its first run (the control on {probe.Name}, no fault); " +
-                    "the exec contract expects a program that POSTs to $ANTHROPIC_BASE_URL/v1/messages and prints the answer's text on stdout (exit 0 when complete) or writes HARNESS_RESULT_FILE (docs/exec.md)");
+                continue; // no recording in its format: the client has no runs to spoil
             }
 
-            context.Out.WriteLine($"preflight: {client.Name} (`{client.Exec}`) answered the control on {probe.Name}: {result.Outcome.ToName()}{(result.Read is null ? "" : $", {ConsoleSummary.ReadNote(result.Read)}")}");
+            var probe = own.FirstOrDefault(r => r.Name is "text-short" or "chat-text" or "responses-text") ?? own[0];
+            var wire = probe.Format;
+            var members = group.ToList();
+            var results = await runner.PreflightAsync(members, probe, seed, context.Interrupt).ConfigureAwait(false);
+            for (int i = 0; i < members.Count; i++)
+            {
+                var (client, result) = (members[i], results[i]);
+                if (Unusable(result) is { } what)
+                {
+                    string baseVar = wire == Formats.WireFormats.Anthropic ? "$ANTHROPIC_BASE_URL" : "$OPENAI_BASE_URL (which ends in /v1)";
+                    string path = wire == Formats.WireFormats.Anthropic ? wire.Path : wire.Path["/v1".Length..];
+                    throw new ConfigException(
+                        $"client '{client.Name}' (`{client.Exec}`) {what} on its first run (the control on {probe.Name}, no fault); " +
+                        $"the exec contract expects a program that POSTs to {baseVar}{path} and prints the answer's text on stdout (exit 0 when complete) or writes HARNESS_RESULT_FILE (docs/exec.md)");
+                }
+
+                context.Out.WriteLine($"preflight: {client.Name} (`{client.Exec}`) answered the control on {probe.Name}: {result.Outcome.ToName()}{(result.Read is null ? "" : $", {ConsoleSummary.ReadNote(result.Read)}")}");
+            }
         }
     }
 

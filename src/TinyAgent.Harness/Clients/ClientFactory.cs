@@ -7,16 +7,19 @@ namespace TinyAgent.Harness.Clients;
 internal sealed class ClientFactory(HarnessConfig? config, string workingDirectory)
 {
     // An array, not the dictionary's keys, fixes the order error messages list the names in.
-    private static readonly (string Name, Func<IClientUnderTest> Make)[] s_builtIns =
+    private static readonly (string Name, string Format, Func<IClientUnderTest> Make)[] s_builtIns =
     [
-        (TinyAgentClient.ClientName, () => new TinyAgentClient()),
-        (NaiveSplitClient.ClientName, () => new NaiveSplitClient()),
-        (NaiveTruncationClient.ClientName, () => new NaiveTruncationClient()),
-        (NaiveGhostClient.ClientName, () => new NaiveGhostClient()),
-        (HangClient.ClientName, () => new HangClient()),
+        (TinyAgentClient.ClientName, "anthropic", () => new TinyAgentClient()),
+        (NaiveSplitClient.ClientName, "anthropic", () => new NaiveSplitClient()),
+        (NaiveTruncationClient.ClientName, "anthropic", () => new NaiveTruncationClient()),
+        (NaiveGhostClient.ClientName, "anthropic", () => new NaiveGhostClient()),
+        (HangClient.ClientName, "anthropic", () => new HangClient()),
     ];
 
     private static readonly Dictionary<string, Func<IClientUnderTest>> BuiltIns = s_builtIns.ToDictionary(b => b.Name, b => b.Make, StringComparer.Ordinal);
+
+    /// <summary>The wire format a built-in client speaks.</summary>
+    public static string FormatOf(string builtIn) => s_builtIns.First(b => b.Name == builtIn).Format;
 
     /// <summary>The built-in clients' names, known without an <c>exec</c> entry, in the order messages list them.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = [.. s_builtIns.Select(b => b.Name)];

@@ -49,6 +49,8 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         psi.ArgumentList.Add(commandLine);
         psi.Environment["ANTHROPIC_BASE_URL"] = context.BaseUrl.ToString().TrimEnd('/');
         psi.Environment["ANTHROPIC_API_KEY"] = DummyApiKey;
+        psi.Environment["OPENAI_BASE_URL"] = context.BaseUrl.ToString().TrimEnd('/') + "/v1"; // the OpenAI SDKs take the base with /v1
+        psi.Environment["OPENAI_API_KEY"] = DummyApiKey;
         psi.Environment["HARNESS_RESULT_FILE"] = resultFile;
         psi.Environment.Remove("HARNESS_CANCEL_AFTER_DELTAS");
         psi.Environment.Remove("HARNESS_LINGER_MS");

@@ -226,7 +226,7 @@ internal static class ConfigLoader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in nav.Array())
         {
-            c.RequireObject("name", "exec", "workingDirectory");
+            c.RequireObject("name", "exec", "workingDirectory", "format");
             var nameNav = c.Required("name");
             string name = nameNav.NonEmptyString();
             if (!seen.Add(name))
@@ -241,7 +241,24 @@ internal static class ConfigLoader
                 throw nameNav.Error($"unknown client '{name}': give it an \"exec\" command line, or use a built-in ({string.Join(", ", Clients.ClientFactory.BuiltInNames)})");
             }
 
-            list.Add(new ClientConfig(name, exec, wd));
+            string format = exec is null ? Clients.ClientFactory.FormatOf(name) : Formats.WireFormats.Anthropic.Name;
+            if (c.TryGet("format", out var f))
+            {
+                string named = f.NonEmptyString();
+                if (Formats.WireFormats.Find(named) is null)
+                {
+                    throw f.Error($"unknown format '{named}' (known: {string.Join(", ", Formats.WireFormats.Names)})");
+                }
+
+                if (exec is null && named != format)
+                {
+                    throw f.Error($"the built-in client '{name}' speaks {format}, not {named}");
+                }
+
+                format = named;
+            }
+
+            list.Add(new ClientConfig(name, exec, wd, format));
         }
 
         return list.Count == 0 ? throw nav.Error("must list at least one client") : list;

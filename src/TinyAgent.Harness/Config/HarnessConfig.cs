@@ -29,7 +29,8 @@ internal sealed record ScenarioConfig(
 }
 
 /// <summary>A client under test: a built-in name, or an <c>exec</c> command line (issue 5's contract).</summary>
-internal sealed record ClientConfig(string Name, string? Exec, string? WorkingDirectory);
+/// <param name="Format">The wire format it speaks (<see cref="Formats.WireFormats"/>): it runs only on recordings in that format.</param>
+internal sealed record ClientConfig(string Name, string? Exec, string? WorkingDirectory, string Format = "anthropic");
 
 /// <summary>The parsed, validated <c>harness.json</c>. Paths are resolved against <see cref="BaseDirectory"/>.</summary>
 internal sealed record HarnessConfig

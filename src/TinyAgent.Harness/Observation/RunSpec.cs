@@ -30,7 +30,7 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
 
     /// <summary>
     /// Builds the matrix in a stable order (scenario, recording, client), the control scenario first (the config's
-    /// <c>baseline</c>, or one the runner adds) on every recording. The seed depends on the suite seed, the recording
+    /// <c>baseline</c>, or one the runner adds) on every recording; a client runs only on recordings in its format. The seed depends on the suite seed, the recording
     /// and the scenario, not the client: every client faces the same plan.
     /// </summary>
     public static IReadOnlyList<RunSpec> Matrix(HarnessConfig config, IReadOnlyList<Recording> recordings, IReadOnlyList<ClientConfig> clients, int seed)
@@ -41,7 +41,7 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         {
             foreach (var recording in recordings.Where(r => scenario.Recordings is null || r.MatchesAny(scenario.Recordings)))
             {
-                foreach (var client in clients)
+                foreach (var client in clients.Where(c => c.Format == recording.Format.Name))
                 {
                     int position = runs.Count;
                     runs.Add(new RunSpec(
