@@ -1,5 +1,4 @@
 using System.Text;
-using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Formats;
 

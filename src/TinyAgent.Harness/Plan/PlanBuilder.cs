@@ -1,6 +1,5 @@
 using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Plan;

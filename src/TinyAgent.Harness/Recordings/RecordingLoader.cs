@@ -1,6 +1,7 @@
-using TinyAgent.Harness.Model;
 using System.Text.Json;
 using Microsoft.Extensions.FileSystemGlobbing;
+using TinyAgent.Harness.Formats;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Recordings;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Formats;
 
 namespace TinyAgent.Harness.Replay;

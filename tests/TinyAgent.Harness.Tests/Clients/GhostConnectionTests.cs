@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using TinyAgent.Harness.Clients;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Tests.Judges;
 using static TinyAgent.Harness.Tests.Clients.ClientTestContext;
 

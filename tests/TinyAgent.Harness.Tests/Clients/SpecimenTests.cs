@@ -1,7 +1,7 @@
 using System.Text;
 using TinyAgent.Harness.Clients;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Tests.Judges;
 using TinyAgent.Harness.Verdicts;
 using static TinyAgent.Harness.Tests.Clients.ClientTestContext;

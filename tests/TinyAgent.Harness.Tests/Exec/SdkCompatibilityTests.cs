@@ -1,4 +1,3 @@
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Tests.Exec;
 

@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 

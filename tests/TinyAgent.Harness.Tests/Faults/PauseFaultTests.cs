@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 

@@ -1,5 +1,5 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Plan.Faults;
-using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;

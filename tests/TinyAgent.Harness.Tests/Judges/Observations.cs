@@ -1,4 +1,5 @@
 using System.Text;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Recordings;

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using TinyAgent.Harness.Formats;
+using TinyAgent.Harness.Formats.Anthropic;
 using TinyAgent.Harness.Plan;
-using TinyAgent.Harness.Replay;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
 namespace TinyAgent.Harness.Tests.Server;

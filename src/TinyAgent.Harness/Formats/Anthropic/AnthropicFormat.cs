@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Formats.Anthropic;
 

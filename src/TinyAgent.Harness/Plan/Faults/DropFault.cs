@@ -1,8 +1,7 @@
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
-using TinyAgent.Harness.Formats;
-
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>drop</c>. Give <see cref="AfterBytes"/> or <see cref="AfterEvents"/>, not both; neither means after 3 events.</summary>
 internal sealed record DropOptions : IFaultOptions

@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>error-event</c>. Give <see cref="AfterEvents"/> or <see cref="AtFraction"/>, not both; neither means half way.</summary>
 internal sealed record ErrorEventOptions : IFaultOptions

@@ -1,5 +1,4 @@
 using System.Globalization;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Plan.Faults;
 

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Formats;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>max-tokens</c>. Give <see cref="AfterTextDeltas"/> or <see cref="AtFraction"/>, not both; neither means half way.</summary>
 internal sealed record MaxTokensOptions : IFaultOptions

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Formats;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>pause</c>.</summary>
 internal sealed record PauseOptions : IFaultOptions

@@ -1,7 +1,6 @@
-
 using TinyAgent.Harness.Formats;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>slow-close</c>.</summary>
 internal sealed record SlowCloseOptions : IFaultOptions

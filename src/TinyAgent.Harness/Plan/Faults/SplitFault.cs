@@ -1,8 +1,6 @@
-using TinyAgent.Harness.Recordings;
-
 using TinyAgent.Harness.Formats;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>split</c>.</summary>
 internal sealed record SplitOptions : IFaultOptions

@@ -1,4 +1,4 @@
-using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Formats;
 
 namespace TinyAgent.Harness.Plan.Faults;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using TinyAgent.Harness.Formats;
-using TinyAgent.Harness.Replay;
 
 namespace TinyAgent.Harness.Plan.Faults;
 

@@ -1,6 +1,6 @@
 using TinyAgent.Harness.Formats;
 
-namespace TinyAgent.Harness.Faults;
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>tool-cut</c>.</summary>
 internal sealed record ToolCutOptions : IFaultOptions

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TinyAgent.Harness.Replay;
+namespace TinyAgent.Harness.Formats.Anthropic;
 
 /// <summary>A recorded stream assembled into what the API answers to <c>"stream": false</c>: one message, or the error the stream carried.</summary>
 internal sealed record AssembledMessage(JsonObject? Message, string? ErrorType, string? ErrorMessage)

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace TinyAgent.Harness.Plan;
+namespace TinyAgent.Harness.Formats;
 
 /// <summary>An error answered before any stream, in the API's own shape: <c>{"type":"error","error":{...},"request_id":...}</c>.</summary>
 internal sealed record ApiError(int Status, string Type, string Message)

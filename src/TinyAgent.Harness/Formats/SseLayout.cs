@@ -1,4 +1,4 @@
-namespace TinyAgent.Harness.Recordings;
+namespace TinyAgent.Harness.Formats;
 
 /// <summary>One line of an event stream: where its content starts, how long it is, and its terminator (0 at end of data, 1 for CR or LF, 2 for CRLF).</summary>
 internal readonly record struct SseLine(int Start, int Length, int TerminatorLength)
