@@ -7,6 +7,9 @@ namespace TinyAgent.Harness.Formats;
 /// <summary>An error answered before any stream, in the API's own shape: <c>{"type":"error","error":{...},"request_id":...}</c>.</summary>
 internal sealed record ApiError(int Status, string Type, string Message)
 {
+    /// <summary>The error's <c>code</c>, for formats whose error objects carry one (OpenAI's <c>invalid_api_key</c>, <c>rate_limit_exceeded</c>); null otherwise.</summary>
+    public string? Code { get; init; }
+
     public static ApiError InvalidRequest(string message) => new(StatusCodes.Status400BadRequest, "invalid_request_error", message);
 
     public static ApiError Authentication(string message) => new(StatusCodes.Status401Unauthorized, "authentication_error", message);

@@ -77,6 +77,13 @@ internal interface IWireFormat
 
     /// <summary>A gateway's <c>data: [DONE]</c> after the end event, or null when the format ends with it already.</summary>
     byte[]? DoneMarker(string eol);
+
+    /// <summary>How the format's SDKs are pointed at a server (serve's and record's banners) and where they find their key.</summary>
+    SdkConventions Sdk { get; }
+
+    /// <summary>A minimal streaming request for a probe (<c>chunks --url</c>): its headers, carrying <paramref name="apiKey"/>, and its JSON body.</summary>
+    /// <param name="model">The model to ask; null: one the format's API knows.</param>
+    ProbeRequest Probe(string apiKey, string? model, string prompt);
 }
 
 /// <summary>What an event is, in terms every format shares; faults and the planner work with these.</summary>
@@ -129,3 +136,12 @@ internal sealed record RateLimitHeaders(IReadOnlyList<KeyValuePair<string, strin
 
 /// <summary>A non-streaming reply assembled from a stream: the JSON body, or the error the stream carried.</summary>
 internal sealed record AssembledReply(byte[]? Json, ApiError? Error);
+
+/// <summary>How a format's SDKs find a server.</summary>
+/// <param name="BaseUrlVariable">The environment variable the SDKs read their base URL from, e.g. <c>ANTHROPIC_BASE_URL</c>.</param>
+/// <param name="BaseUrlSuffix">What follows a server's base URL in that variable: "" when the SDK appends the whole path (<c>/v1/messages</c>), <c>/v1</c> when it appends the rest (the OpenAI SDKs append <c>/chat/completions</c>).</param>
+/// <param name="ApiKeyVariable">The environment variable the SDKs read their key from.</param>
+internal sealed record SdkConventions(string BaseUrlVariable, string BaseUrlSuffix, string ApiKeyVariable);
+
+/// <summary>A probe's request: headers (auth, version) and the JSON body, POSTed to the format's path.</summary>
+internal sealed record ProbeRequest(IReadOnlyList<KeyValuePair<string, string>> Headers, string Body);

@@ -244,4 +244,16 @@ internal sealed class AnthropicFormat : IWireFormat
         $"event: content_block_delta{eol}data: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"unterminated{eol}{eol}");
 
     public byte[]? DoneMarker(string eol) => Encoding.UTF8.GetBytes($"data: [DONE]{eol}{eol}");
+
+    public SdkConventions Sdk { get; } = new("ANTHROPIC_BASE_URL", "", "ANTHROPIC_API_KEY");
+
+    public ProbeRequest Probe(string apiKey, string? model, string prompt) => new(
+        [new("x-api-key", apiKey), new("anthropic-version", "2023-06-01")],
+        JsonSerializer.Serialize(new
+        {
+            model = model ?? "claude-sonnet-4-5",
+            max_tokens = 512,
+            stream = true,
+            messages = new[] { new { role = "user", content = prompt } },
+        }));
 }

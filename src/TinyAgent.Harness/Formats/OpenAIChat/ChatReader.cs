@@ -1,0 +1,183 @@
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Formats.OpenAIChat;
+
+/// <summary>
+/// The reference reader of a Chat Completions stream: <see cref="SseParser"/> framing and a <see cref="JsonDocument"/> per
+/// chunk. It reads choice 0 as the SDKs do: <c>delta.content</c> joined is the text (block 0); each tool call's
+/// <c>function.arguments</c> pieces, keyed by <c>index</c>, joined are one <c>tool_use</c> block (call <c>k</c> is block
+/// <c>k + 1</c>, so text and calls never share an index); the last non-null <c>finish_reason</c> is the stop reason;
+/// <c>data: [DONE]</c> is the reply's end; an <c>error</c> object is the stream's error. Reasoning and refusal pieces,
+/// usage chunks and Azure's empty-<c>choices</c> chunks carry no answer text.
+/// </summary>
+internal static class ChatReader
+{
+    /// <summary>The block index of the answer text.</summary>
+    public const int TextBlock = 0;
+
+    /// <summary>The block index of tool call <paramref name="index"/>: after the text block.</summary>
+    public static int ToolBlock(int index) => index + 1;
+
+    public static ExpectedResult Read(byte[] body)
+    {
+        StringBuilder? text = null;
+        var tools = new SortedDictionary<int, StringBuilder>();
+        string? finishReason = null;
+        string? errorType = null;
+        bool start = false, done = false;
+        int textDeltas = 0, events = 0;
+
+        foreach (var item in SseParser.Create(new MemoryStream(body, writable: false)).Enumerate())
+        {
+            events++;
+            if (item.Data == ChatJson.Done)
+            {
+                done = true;
+                continue;
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(item.Data);
+            }
+            catch (JsonException ex)
+            {
+                throw new RecordingFormatException($"event {events}: data is not valid JSON (nor [DONE]): {ex.Message}");
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                var at = new Where(events);
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw at.Error($"data is a JSON {Kind(root)}, not an object");
+                }
+
+                if (ChatJson.Error(root) is { } error)
+                {
+                    errorType = error.Type;
+                    continue;
+                }
+
+                start = true;
+                var choices = Optional(root, "choices", JsonValueKind.Array, at);
+                if (choices is null)
+                {
+                    continue; // a usage-only chunk
+                }
+
+                foreach (var choice in choices.Value.EnumerateArray())
+                {
+                    if (choice.ValueKind != JsonValueKind.Object)
+                    {
+                        throw at.Error($"a choice is a JSON {Kind(choice)}, not an object");
+                    }
+
+                    if ((OptionalIndex(choice, "index", "choices[].index", at) ?? 0) != 0)
+                    {
+                        continue; // n > 1: a client shows choice 0
+                    }
+
+                    if (Optional(choice, "finish_reason", JsonValueKind.String, at) is { } reason)
+                    {
+                        finishReason = reason.GetString();
+                    }
+
+                    if (Optional(choice, "delta", JsonValueKind.Object, at) is not { } delta)
+                    {
+                        continue; // Azure's content-filter chunks have no delta
+                    }
+
+                    if (Optional(delta, "content", JsonValueKind.String, at) is { } content)
+                    {
+                        string piece = content.GetString()!;
+                        (text ??= new StringBuilder()).Append(piece);
+                        textDeltas += piece.Length > 0 ? 1 : 0;
+                    }
+
+                    foreach (var (index, arguments) in ToolPieces(delta, at))
+                    {
+                        (tools.TryGetValue(index, out var sb) ? sb : tools[index] = new StringBuilder()).Append(arguments);
+                    }
+                }
+            }
+        }
+
+        var blocks = new List<ExpectedBlock>();
+        if (text is not null)
+        {
+            blocks.Add(new ExpectedBlock(TextBlock, "text", text.ToString()));
+        }
+
+        blocks.AddRange(tools.Select(kv => new ExpectedBlock(ToolBlock(kv.Key), "tool_use", kv.Value.ToString())));
+        return new ExpectedResult(blocks, finishReason, start, done, errorType, textDeltas, events);
+    }
+
+    /// <summary>Each <c>delta.tool_calls[]</c> piece: its call's <c>index</c> (required) and its <c>function.arguments</c> ("" when absent).</summary>
+    private static IEnumerable<(int Index, string Arguments)> ToolPieces(JsonElement delta, Where at)
+    {
+        if (Optional(delta, "tool_calls", JsonValueKind.Array, at) is not { } calls)
+        {
+            yield break;
+        }
+
+        foreach (var call in calls.EnumerateArray())
+        {
+            if (call.ValueKind != JsonValueKind.Object)
+            {
+                throw at.Error($"a tool_calls piece is a JSON {Kind(call)}, not an object");
+            }
+
+            int index = OptionalIndex(call, "index", "tool_calls[].index", at) ?? throw at.Error("a tool_calls piece has no 'index'");
+            var function = Optional(call, "function", JsonValueKind.Object, at);
+            string arguments = function is { } f && Optional(f, "arguments", JsonValueKind.String, at) is { } a ? a.GetString()! : "";
+            yield return (index, arguments);
+        }
+    }
+
+    /// <summary>A field of the given kind, or null when it is missing or JSON null; any other kind is a shape error.</summary>
+    private static JsonElement? Optional(JsonElement obj, string name, JsonValueKind kind, Where at)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == kind ? value : throw at.Error($"field '{name}' must be a JSON {Kind(kind)}, not a JSON {Kind(value)}");
+    }
+
+    private static int? OptionalIndex(JsonElement obj, string name, string path, Where at)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n >= 0
+            ? n
+            : throw at.Error($"field '{path}' must be a non-negative integer, not {value.GetRawText()}");
+    }
+
+    private static string Kind(JsonElement e) => Kind(e.ValueKind);
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
+    /// <summary>Which chunk a shape error is in, for one-line messages.</summary>
+    private readonly record struct Where(int Event)
+    {
+        public RecordingFormatException Error(string what) => new($"event {Event} (chat.completion.chunk): {what}");
+    }
+}
