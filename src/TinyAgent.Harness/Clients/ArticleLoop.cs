@@ -239,7 +239,7 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
     /// overrides) at most twice, waiting retry-after-ms, else retry-after (seconds or an HTTP date), else a short backoff.
     /// Null: do not retry.
     /// </summary>
-    private static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time)
+    internal static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time)
     {
         int status = (int)response.StatusCode;
         bool? should = response.Headers.TryGetValues("x-should-retry", out var sv) ? string.Equals(sv.First(), "true", StringComparison.OrdinalIgnoreCase) : null;

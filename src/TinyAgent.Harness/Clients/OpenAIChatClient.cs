@@ -1,0 +1,398 @@
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using TinyAgent.Harness.Formats.OpenAIChat;
+using TinyAgent.Harness.Model;
+
+namespace TinyAgent.Harness.Clients;
+
+/// <summary>
+/// Client under test <c>openai-chat</c>: a careful Chat Completions streaming client in process, HttpClient and
+/// <see cref="SseParser"/> over the run's read-instrumented HttpClient. It retries before the body as the OpenAI SDKs do
+/// (408, 409, 429, >= 500 or <c>x-should-retry: true</c>; two retries; <c>retry-after-ms</c>, then <c>retry-after</c>),
+/// lets the parser carry frames across reads, reads choice 0 (skipping chunks without one: Azure's first chunk, the
+/// usage chunk), ends at <c>data: [DONE]</c> without waiting for the connection to close, reports the
+/// <c>finish_reason</c>, an <c>error</c> object inside the stream with its type (else its code), a body that ends
+/// before <c>[DONE]</c> as <c>incomplete_stream</c>, and times out when no byte arrives for the idle time (any byte,
+/// comments too, resets it) or the total deadline passes. On give-up it closes the connection at once.
+/// </summary>
+internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = null) : IClientUnderTest
+{
+    public const string ClientName = "openai-chat";
+
+    private const string RequestBody =
+        """{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello"}]}""";
+
+    public string Name => ClientName;
+
+    public async Task<ClientResult> RunAsync(ClientRunContext context, CancellationToken cancellationToken)
+    {
+        var http = RunHttp.Create(context.Time, innerHandler);
+        var reply = new Reply();
+        try
+        {
+            return await ExchangeAsync(http, reply, context, cancellationToken);
+        }
+        catch (ChatClientException ex)
+        {
+            return reply.Result(http, ClientOutcome.Failed, new ClientError(ex.Type, ex.Message));
+        }
+        finally
+        {
+            http.Dispose(); // the run's end: every socket closes, as when a process exits
+        }
+    }
+
+    private static async Task<ClientResult> ExchangeAsync(RunHttp http, Reply reply, ClientRunContext context, CancellationToken token)
+    {
+        using var response = await SendAsync(http, context, token);
+        if (!response.IsSuccessStatusCode)
+        {
+            return reply.Result(http, ClientOutcome.Failed, await StatusErrorAsync(response, http, context, token));
+        }
+
+        var clock = new ReadLimits(http, context);
+        var body = new TimedReadStream(await response.Content.ReadAsStreamAsync(token), clock);
+        bool done = false, gaveUp = false;
+        try
+        {
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(token))
+            {
+                if (item.Data == "[DONE]")
+                {
+                    done = true;
+                    break; // the reply is over, whatever the connection does next
+                }
+
+                if (reply.Add(item.Data, http.Recorder.Now) is { } streamError)
+                {
+                    return reply.Result(http, ClientOutcome.Failed, streamError);
+                }
+
+                if (reply.TextDeltas == context.Consumer.GiveUpAfterDeltas && reply.TextDeltas > 0)
+                {
+                    gaveUp = true;
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
+        {
+            return reply.Result(http, ClientOutcome.Failed, new ClientError("incomplete_stream", $"the stream broke before data: [DONE]: {ex.Message}"));
+        }
+
+        if (gaveUp)
+        {
+            // The user left: close the connection now (disposing the response alone would drain the rest), then stay
+            // alive for the linger time, so that a connection left open would be visible.
+            var gaveUpAt = http.Recorder.Now;
+            response.Dispose();
+            http.Dispose();
+            await Task.Delay(context.Linger, context.Time, token);
+            return reply.Result(http, ClientOutcome.GaveUp, null) with { GaveUpAt = gaveUpAt };
+        }
+
+        return done
+            ? reply.Result(http, ClientOutcome.Completed, null)
+            : reply.Result(http, ClientOutcome.Failed, new ClientError("incomplete_stream", "the stream ended before data: [DONE]"));
+    }
+
+    /// <summary>
+    /// POSTs the request until an answer is final: a success, a status the SDKs do not retry, or the third refusal.
+    /// A retry waits what the server asked (<see cref="ArticleLoop.RetryWait"/>), but never past the total deadline.
+    /// </summary>
+    private static async Task<HttpResponseMessage> SendAsync(RunHttp http, ClientRunContext context, CancellationToken token)
+    {
+        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + WireFormatPath);
+        for (int attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RequestBody, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-harness-dummy");
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+            HttpResponseMessage response;
+            var limit = Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no response headers");
+            using (var timer = new CancellationTokenSource(limit.Wait, context.Time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token))
+            {
+                try
+                {
+                    response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+                }
+                catch (OperationCanceledException) when (timer.IsCancellationRequested && !token.IsCancellationRequested)
+                {
+                    throw limit.Error;
+                }
+                catch (HttpRequestException ex) when (attempt <= 2)
+                {
+                    await WaitAsync(http, context, TimeSpan.FromMilliseconds(100 * attempt), new ChatClientException("connection_error", ex.Message), token);
+                    continue; // the SDKs retry a connection that failed before any answer
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new ChatClientException("connection_error", ex.Message);
+                }
+            }
+
+            if (response.IsSuccessStatusCode || ArticleLoop.RetryWait(response, attempt, context.Time) is not { } wait)
+            {
+                return response;
+            }
+
+            var refused = await StatusErrorAsync(response, http, context, token);
+            response.Dispose();
+            await WaitAsync(http, context, wait, new ChatClientException(refused.Type, refused.Message), token);
+        }
+    }
+
+    private static string WireFormatPath => Formats.WireFormats.OpenAIChat.Path;
+
+    /// <summary>Waits before a retry, or gives up with <paramref name="lastError"/> when the wait would end past the total deadline.</summary>
+    private static Task WaitAsync(RunHttp http, ClientRunContext context, TimeSpan wait, ChatClientException lastError, CancellationToken token) =>
+        http.Recorder.Now + wait >= context.Timeouts.Total ? throw lastError : Task.Delay(wait, context.Time, token);
+
+    /// <summary>The error body <c>{"error":{"message","type","param","code"}}</c>: its type, else its code, else the status.</summary>
+    private static async Task<ClientError> StatusErrorAsync(HttpResponseMessage response, RunHttp http, ClientRunContext context, CancellationToken token)
+    {
+        int status = (int)response.StatusCode;
+        string body;
+        var limit = Limit(http, context, context.Timeouts.Idle, "stalled", "the error body did not arrive");
+        using (var timer = new CancellationTokenSource(limit.Wait, context.Time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token))
+        {
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(linked.Token);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
+            {
+                return new ClientError($"http_{status}", $"HTTP {status}; the error body broke off: {ex.Message}");
+            }
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (Reply.ErrorOf(doc.RootElement) is { } error)
+            {
+                return error with { Message = $"HTTP {status}: {error.Message}" };
+            }
+        }
+        catch (JsonException)
+        {
+            // not the API's error shape: the status says it all
+        }
+
+        return new ClientError($"http_{status}", $"HTTP {status}: {(body.Length > 200 ? body[..200] : body)}");
+    }
+
+    /// <summary>How long the next wait may take: <paramref name="limit"/>, cut to what is left of the total deadline; and the error if it runs out.</summary>
+    private static (TimeSpan Wait, ChatClientException Error) Limit(RunHttp http, ClientRunContext context, TimeSpan limit, string type, string what)
+    {
+        var left = context.Timeouts.Total - http.Recorder.Now;
+        return limit <= left
+            ? (limit, new ChatClientException(type, $"{what} within {limit.TotalMilliseconds:0} ms"))
+            : (left > TimeSpan.Zero ? left : TimeSpan.Zero, new ChatClientException("timeout_total", $"the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms"));
+    }
+
+    /// <summary>The read limits of the body: the first-byte time until a byte arrived, then the idle time; both within the total deadline.</summary>
+    private sealed class ReadLimits(RunHttp http, ClientRunContext context)
+    {
+        public bool HasBytes { get; set; }
+
+        public (TimeSpan Wait, ChatClientException Error) Next() => HasBytes
+            ? Limit(http, context, context.Timeouts.Idle, "stalled", "no bytes")
+            : Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no first byte");
+
+        public TimeProvider Time => context.Time;
+    }
+
+    /// <summary>
+    /// The body as the parser reads it, each read bounded by <see cref="ReadLimits"/>: a timer per read, so any bytes
+    /// (a keepalive comment too) reset the idle time, and a stream of keepalives alone still meets the total deadline.
+    /// </summary>
+    private sealed class TimedReadStream(Stream inner, ReadLimits limits) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var (wait, error) = limits.Next();
+            using var timer = new CancellationTokenSource(wait, limits.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            try
+            {
+                int n = await inner.ReadAsync(buffer, linked.Token);
+                limits.HasBytes |= n > 0;
+                return n;
+            }
+            catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw error;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>The reply accumulated so far: choice 0's text, its tool calls by index, its finish_reason.</summary>
+    private sealed class Reply
+    {
+        private readonly StringBuilder _text = new();
+        private readonly SortedDictionary<int, StringBuilder> _tools = [];
+        private bool _sawContent;
+        private TimeSpan? _firstTextAt;
+
+        public int TextDeltas { get; private set; }
+
+        public string? FinishReason { get; private set; }
+
+        /// <summary>Adds one chunk; returns the error when the chunk is an error object or not JSON.</summary>
+        public ClientError? Add(string data, TimeSpan now)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(data);
+            }
+            catch (JsonException ex)
+            {
+                return new ClientError("invalid_response", $"a data line is not JSON: {ex.Message}");
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (ErrorOf(root) is { } error)
+                {
+                    return error;
+                }
+
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+                {
+                    return null; // a usage-only chunk, or one this client does not know
+                }
+
+                foreach (var choice in choices.EnumerateArray())
+                {
+                    if (choice.ValueKind == JsonValueKind.Object && (!choice.TryGetProperty("index", out var i) || (i.ValueKind == JsonValueKind.Number && i.GetInt32() == 0)))
+                    {
+                        Choice(choice, now);
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        private void Choice(JsonElement choice, TimeSpan now)
+        {
+            if (choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String)
+            {
+                FinishReason = reason.GetString(); // kept: Azure's later filter chunks say null
+            }
+
+            if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
+            {
+                return; // Azure's content-filter chunks have no delta
+            }
+
+            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+            {
+                string piece = content.GetString()!;
+                _sawContent = true;
+                _text.Append(piece);
+                if (piece.Length > 0)
+                {
+                    TextDeltas++;
+                    _firstTextAt ??= now;
+                }
+            }
+
+            if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var call in calls.EnumerateArray())
+                {
+                    if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("index", out var index) || !index.TryGetInt32(out int k))
+                    {
+                        continue;
+                    }
+
+                    var arguments = call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+                        && function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+                    (_tools.TryGetValue(k, out var sb) ? sb : _tools[k] = new StringBuilder()).Append(arguments);
+                }
+            }
+        }
+
+        /// <summary>An error object (any truthy <c>error</c>, as openai-python raises on): its type, else its code, else <c>error</c>.</summary>
+        public static ClientError? ErrorOf(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error))
+            {
+                return null;
+            }
+
+            switch (error.ValueKind)
+            {
+                case JsonValueKind.Object when error.EnumerateObject().Any():
+                    string? type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString()!.Length > 0 ? t.GetString() : null;
+                    string? code = error.TryGetProperty("code", out var c) ? c.ValueKind switch
+                    {
+                        JsonValueKind.String => c.GetString(),
+                        JsonValueKind.Number => c.GetRawText(),
+                        _ => null,
+                    } : null;
+                    string message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+                    return new ClientError(type ?? code ?? "error", message);
+                case JsonValueKind.String when error.GetString()!.Length > 0:
+                    return new ClientError("error", error.GetString()!);
+                default:
+                    return null;
+            }
+        }
+
+        public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => new()
+        {
+            Outcome = outcome,
+            Text = _text.ToString(),
+            BlockTexts = _sawContent ? new Dictionary<int, string> { [ChatReader.TextBlock] = _text.ToString() } : new Dictionary<int, string>(),
+            ToolInputs = _tools.ToDictionary(kv => ChatReader.ToolBlock(kv.Key), kv => kv.Value.ToString()),
+            StopReason = FinishReason,
+            Error = error,
+            Reads = http.Recorder.Reads,
+            FirstByteAt = http.Recorder.FirstByteAt,
+            FirstTextAt = _firstTextAt,
+            EndedAt = http.Recorder.Now,
+            StartedTimestamp = http.StartedTimestamp,
+        };
+    }
+
+    /// <summary>What ends a run with an error: a timeout, a refusal after the retries, a connection that failed.</summary>
+    private sealed class ChatClientException(string type, string message) : Exception(message)
+    {
+        public string Type { get; } = type;
+    }
+}
