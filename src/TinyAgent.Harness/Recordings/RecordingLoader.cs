@@ -352,6 +352,11 @@ internal static class RecordingLoader
             joined = [.. data];
         }
 
+        if (joined is null && body.AsSpan(dataLines[0].Start, dataLines[0].Length).SequenceEqual("[DONE]"u8))
+        {
+            return; // the end marker of Chat Completions (and of gateways): the one data that is not JSON
+        }
+
         try
         {
             var reader = new Utf8JsonReader(joined ?? body.AsSpan(dataLines[0].Start, dataLines[0].Length));

@@ -45,7 +45,7 @@ internal static class RecordingWriter
             : meta;
     }
 
-    /// <summary>The sidecar JSON: status, headers, and the timeline with one chunk per line.</summary>
+    /// <summary>The sidecar JSON: status, the format when one is named, headers, and the timeline with one chunk per line.</summary>
     public static byte[] SerializeMeta(RecordingMeta meta)
     {
         ArgumentNullException.ThrowIfNull(meta);
@@ -54,6 +54,11 @@ internal static class RecordingWriter
         {
             w.WriteStartObject();
             w.WriteNumber("status", meta.Status);
+            if (meta.Format is { } format)
+            {
+                w.WriteString("format", format);
+            }
+
             w.WriteStartObject("headers");
             foreach (var (name, value) in meta.Headers)
             {
