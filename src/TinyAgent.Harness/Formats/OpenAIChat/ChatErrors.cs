@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TinyAgent.Harness.Server;
 
@@ -47,11 +48,12 @@ internal static class ChatErrors
             ? status
             : Array.Find(s_documented, e => e.Type == type)?.Status ?? 500;
 
+    /// <summary>The error as the API writes it: apostrophes and non-ASCII text as they are, not <c>\uXXXX</c>.</summary>
     public static byte[] Body(ApiError error)
     {
         string type = s_foreignTypes.Contains(error.Type) ? "invalid_request_error" : error.Type;
         using var buffer = new MemoryStream(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartObject("error");
