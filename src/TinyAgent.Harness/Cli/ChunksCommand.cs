@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
@@ -19,9 +19,10 @@ internal static class ChunksCommand
     private static readonly Option<string?> Chunking = new("--chunking") { Description = "Fault specs, ';'-separated, e.g. random:min=1,max=64 (default: recorded when the sidecar has a timeline, else per-frame)." };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the chunking plan (default 1).", DefaultValueFactory = _ => 1 };
     private static readonly Option<bool> Json = new("--json") { Description = "Print the same data as JSON." };
-    private static readonly Option<string?> Url = new("--url") { Description = "Read a live stream: a base URL (/v1/messages is appended) or the full messages URL." };
+    private static readonly Option<string?> Url = new("--url") { Description = "Read a live stream: a base URL (the format's path is appended; a trailing /v1 is fine) or the full URL." };
+    private static readonly Option<string> Format = new("--format") { Description = "The wire format of --url: its path, auth headers and request body (anthropic, openai-chat, ...).", DefaultValueFactory = _ => "anthropic" };
     private static readonly Option<string[]> Header = new("--header", "-H") { Description = "Extra request header NAME:VALUE for --url (repeatable).", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string> Model = new("--model") { Description = "Model for --url.", DefaultValueFactory = _ => "claude-sonnet-4-5" };
+    private static readonly Option<string?> Model = new("--model") { Description = "Model for --url (default: one the format's API knows, claude-sonnet-4-5 or gpt-4o)." };
     private static readonly Option<string> Prompt = new("--prompt") { Description = "User message for --url.", DefaultValueFactory = _ => "Count from 1 to 30, one number per line." };
     private static readonly Option<int> TimeoutSeconds = new("--timeout") { Description = "Give up reading --url after this many seconds (default 120).", DefaultValueFactory = _ => 120 };
 
@@ -29,7 +30,7 @@ internal static class ChunksCommand
     {
         var command = new Command("chunks", "Show how a stream is cut: chunk-size histogram, percentiles and arrival timeline.")
         {
-            RecordingPath, Chunking, Seed, Json, Url, Header, Model, Prompt, TimeoutSeconds,
+            RecordingPath, Chunking, Seed, Json, Url, Format, Header, Model, Prompt, TimeoutSeconds,
         };
         command.SetAction((parse, _) => ExecuteAsync(context, parse));
         return command;
@@ -63,27 +64,21 @@ internal static class ChunksCommand
                 throw new ConfigException("--chunking: only with a RECORDING (a live stream is cut by the network)");
             }
 
-            var target = StreamProbe.MessagesUrl(url!);
+            string formatName = parse.GetValue(Format)!;
+            var format = WireFormats.Find(formatName)
+                ?? throw new ConfigException($"--format: unknown format '{formatName}' (known: {string.Join(", ", WireFormats.Names)})");
+            var target = StreamProbe.EndpointUrl(url!, format);
             int seconds = parse.GetValue(TimeoutSeconds);
             if (seconds < 1)
             {
                 throw new ConfigException($"--timeout: must be at least 1 second, not {seconds}");
             }
 
-            var headers = new List<KeyValuePair<string, string>>
-            {
-                new("x-api-key", Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY") is { Length: > 0 } key ? key : "sk-ant-dummy-key"),
-                new("anthropic-version", "2023-06-01"),
-            };
+            string key = Environment.GetEnvironmentVariable(format.Sdk.ApiKeyVariable) is { Length: > 0 } k ? k : "sk-dummy-key";
+            var probe = format.Probe(key, parse.GetValue(Model), parse.GetValue(Prompt)!);
+            var headers = new List<KeyValuePair<string, string>>(probe.Headers);
             headers.AddRange((parse.GetValue(Header) ?? []).Select(ParseHeader));
-            string body = JsonSerializer.Serialize(new
-            {
-                model = parse.GetValue(Model),
-                max_tokens = 512,
-                stream = true,
-                messages = new[] { new { role = "user", content = parse.GetValue(Prompt) } },
-            });
-            var probed = await StreamProbe.ReadAsync(target, headers, body, context.Time, TimeSpan.FromSeconds(seconds), context.Interrupt).ConfigureAwait(false);
+            var probed = await StreamProbe.ReadAsync(target, headers, probe.Body, context.Time, TimeSpan.FromSeconds(seconds), context.Interrupt).ConfigureAwait(false);
             report = ChunkReport.Of(target.ToString(), "received", probed.Status, probed.Ending, [], probed.Reads);
         }
 

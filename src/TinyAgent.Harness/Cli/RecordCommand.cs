@@ -8,13 +8,14 @@ using TinyAgent.Harness.Recordings;
 namespace TinyAgent.Harness.Cli;
 
 /// <summary>
-/// <c>record</c>: a recording proxy. Point a client at the printed base URL; each <c>POST /v1/messages</c> is
-/// forwarded to the upstream, relayed as it arrives, and saved with its timeline (secrets redacted).
+/// <c>record</c>: a recording proxy. Point a client at the printed base URL; each <c>POST</c> on a format's path
+/// (<c>/v1/messages</c>, <c>/v1/chat/completions</c>, ...) is forwarded to the upstream, relayed as it arrives, and
+/// saved with its timeline (secrets redacted).
 /// Runs until Ctrl+C (exit 0), or until the first recording is saved with <c>--once</c>.
 /// </summary>
 internal static class RecordCommand
 {
-    private static readonly Option<string> Upstream = new("--upstream") { Description = "Where requests go: a base URL (e.g. the API's), /v1/messages is appended.", Required = true };
+    private static readonly Option<string> Upstream = new("--upstream") { Description = "Where requests go: a base URL (e.g. the API's, with or without /v1); each request's path (/v1/messages, /v1/chat/completions, ...) is appended.", Required = true };
     private static readonly Option<string> Out = new("--out", "-o") { Description = "The first recording's file, e.g. recordings/NAME.sse; later ones are NAME-2.sse, NAME-3.sse, ...", Required = true };
     private static readonly Option<int> Port = new("--port", "-p") { Description = "TCP port (default 0: a free port, printed)." };
     private static readonly Option<string?> Host = new("--host") { Description = "Address to bind (default 127.0.0.1; anything else prints a warning)." };
@@ -33,7 +34,7 @@ internal static class RecordCommand
     private static async Task<int> ExecuteAsync(CliContext context, ParseResult parse)
     {
         string upstreamText = parse.GetValue(Upstream)!;
-        var upstream = StreamProbe.MessagesUrl(upstreamText, "--upstream");
+        var upstream = StreamProbe.BaseUrl(upstreamText, "--upstream");
         string outPath = context.Resolve(parse.GetValue(Out)!);
         if (!outPath.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal))
         {
@@ -85,8 +86,12 @@ internal static class RecordCommand
             };
 
             string baseUrl = proxy.BaseUrl.ToString().TrimEnd('/');
-            context.Out.WriteLine($"record: listening on {baseUrl}, forwarding to {upstream}");
-            context.Out.WriteLine($"  export ANTHROPIC_BASE_URL={baseUrl}");
+            context.Out.WriteLine($"record: listening on {baseUrl}, forwarding to {upstream.ToString().TrimEnd('/')}");
+            foreach (var format in Formats.WireFormats.All)
+            {
+                context.Out.WriteLine($"  export {format.Sdk.BaseUrlVariable}={baseUrl}{format.Sdk.BaseUrlSuffix}    # {format.Path}");
+            }
+
             context.Out.WriteLine($"  recordings: {Path.GetRelativePath(context.WorkingDirectory, outPath)}{(once ? " (only the first request)" : ", then -2, -3, ...")}; secrets in saved headers are redacted. Ctrl+C stops.");
             context.Out.Flush();
             try

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
@@ -15,9 +16,9 @@ internal static class ServeCommand
 {
     private static readonly Option<int> Port = new("--port", "-p") { Description = "TCP port (default 0: a free port, printed)." };
     private static readonly Option<string?> Host = new("--host") { Description = "Address to bind (default 127.0.0.1; anything else prints a warning)." };
-    private static readonly Option<string?> Scenario = new("--scenario", "-s") { Description = "Scenario answering the bare /v1/messages (default: the config's first)." };
+    private static readonly Option<string?> Scenario = new("--scenario", "-s") { Description = "Scenario answering the bare paths (/v1/messages, /v1/chat/completions, ...; default: the config's first)." };
     private static readonly Option<string?> Chaos = new("--chaos") { Description = "Pick one fault per request by weight, e.g. split=3,error-event=1,drop=1,stall=1." };
-    private static readonly Option<string?> Replay = new("--replay") { Description = "Serve one exact plan on /v1/messages: a serve log line, or its 'seed=... faults=...' part." };
+    private static readonly Option<string?> Replay = new("--replay") { Description = "Serve one exact plan on its format's bare path: a serve log line, or its 'seed=... faults=...' part." };
     private static readonly Option<string?> Recording = new("--recording", "-r") { Description = "Always serve this recording (default: round-robin over the config's)." };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Base seed of every per-request seed (default: the config's)." };
 
@@ -104,16 +105,29 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// The base URL, and each route's, as the variable its format's SDKs read (<c>ANTHROPIC_BASE_URL=...</c>,
+    /// <c>OPENAI_BASE_URL=.../v1</c>): one line per format the route's recordings speak.
+    /// </summary>
     private static void WriteBanner(TextWriter o, ReplayServer server, ServeSource source, string? bare, ChaosSpec? chaos, PlanSpec? replay, Recording? fixedRecording, int recordings, int seed)
     {
         string what = chaos is not null ? $"chaos {chaos}" : replay is not null ? $"replay {replay}" : bare is null ? "(none: use /s/{scenario})" : $"scenario {bare}";
-        o.WriteLine($"serve: listening on {server.BaseUrl.ToString().TrimEnd('/')}");
-        o.WriteLine($"  export ANTHROPIC_BASE_URL={server.BaseUrl.ToString().TrimEnd('/')}    # /v1/messages: {what}");
-        o.WriteLine("  per scenario (set ANTHROPIC_BASE_URL to one of these):");
+        string baseUrl = server.BaseUrl.ToString().TrimEnd('/');
+        o.WriteLine($"serve: listening on {baseUrl}");
+        var bareFormats = bare is null ? WireFormats.All.Where(f => source.Routes.Any(r => source.FormatsOf(r).Contains(f))) : source.FormatsOf(bare);
+        foreach (var format in bareFormats)
+        {
+            o.WriteLine($"  export {format.Sdk.BaseUrlVariable}={baseUrl}{format.Sdk.BaseUrlSuffix}    # {format.Path}: {what}");
+        }
+
+        o.WriteLine("  per scenario (set the variable to one of these):");
         int width = source.Routes.Select(r => r.Length).DefaultIfEmpty(0).Max();
         foreach (string route in source.Routes)
         {
-            o.WriteLine($"    {route.PadRight(width)}  {server.ScenarioUrl(route)}");
+            foreach (var format in source.FormatsOf(route))
+            {
+                o.WriteLine($"    {route.PadRight(width)}  {format.Sdk.BaseUrlVariable}={server.ScenarioUrl(route)}{format.Sdk.BaseUrlSuffix}");
+            }
         }
 
         o.WriteLine($"  recordings: {(fixedRecording is null ? $"{recordings}, round-robin per route" : fixedRecording.Name)}; seed {seed}");

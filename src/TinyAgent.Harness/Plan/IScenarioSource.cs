@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Formats;
 
 namespace TinyAgent.Harness.Plan;
 
@@ -9,6 +10,13 @@ internal interface IScenarioSource
 
     /// <summary>The plan for the <paramref name="attempt"/>-th request (1-based, counted by the server) to <paramref name="scenario"/>.</summary>
     bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan);
+
+    /// <summary>
+    /// The plan for a request that arrived on <paramref name="format"/>'s path. Default: the plan whatever its format (the
+    /// server answers 404 naming the right path when they differ); a source with recordings in several formats picks one
+    /// in the request's.
+    /// </summary>
+    bool TryGetPlan(string scenario, int attempt, IWireFormat format, out ReplayPlan plan) => TryGetPlan(scenario, attempt, out plan);
 
     /// <summary>
     /// The event stream assembled into one JSON message for a <c>"stream": false</c> request.

@@ -8,12 +8,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Hosting;
 
 namespace TinyAgent.Harness.Recordings;
 
 /// <summary>Options of <see cref="RecordingProxy"/>.</summary>
-/// <param name="Upstream">Where <c>POST /v1/messages</c> goes (a base URL, or the full messages URL).</param>
+/// <param name="Upstream">Where requests go: a base URL (with or without <c>/v1</c>, or a format's full URL); each format's path is appended.</param>
 /// <param name="OutPath">The first recording's path (<c>NAME.sse</c>); later ones are <c>NAME-2.sse</c>, <c>NAME-3.sse</c>, ...</param>
 /// <param name="Once">Record only the first request (later ones are still forwarded).</param>
 internal sealed record RecordingProxyOptions(Uri Upstream, string OutPath, string Host, int Port, IReadOnlyList<string> RedactHeaders, bool Once);
@@ -22,9 +23,11 @@ internal sealed record RecordingProxyOptions(Uri Upstream, string OutPath, strin
 internal sealed record ProxiedRequest(int Number, int Status, long Bytes, int Reads, double DurationMs, string Ending, string? Path);
 
 /// <summary>
-/// A recording proxy on Kestrel: forwards <c>POST /v1/messages</c> (headers and body) to the upstream, relays each
-/// read to the client as it arrives (write and flush per read, nothing held back), and when the response ends saves
-/// the body and a sidecar (status, headers with secrets redacted, the timeline of reads) with <see cref="RecordingWriter"/>.
+/// A recording proxy on Kestrel: forwards <c>POST</c> on every format's path (<c>/v1/messages</c>,
+/// <c>/v1/chat/completions</c>, ...; headers and body) to the same path on the upstream, relays each read to the client
+/// as it arrives (write and flush per read, nothing held back), and when the response ends saves the body and a sidecar
+/// (status, the format when it is not Anthropic's, headers with secrets redacted, the timeline of reads) with
+/// <see cref="RecordingWriter"/>.
 /// </summary>
 internal sealed class RecordingProxy : IAsyncDisposable
 {
@@ -37,7 +40,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
     private readonly HeaderRedactor _redactor;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
-    private readonly Uri _target;
+    private readonly Uri _upstream;
     private WebApplication? _app;
     private int _requests;
     private int _saved;
@@ -47,7 +50,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
         _options = options;
         _time = time;
         _redactor = new HeaderRedactor(options.RedactHeaders);
-        _target = StreamProbe.MessagesUrl(options.Upstream.ToString());
+        _upstream = StreamProbe.BaseUrl(options.Upstream.ToString(), "--upstream");
         _http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(10) })
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -58,6 +61,9 @@ internal sealed class RecordingProxy : IAsyncDisposable
 
     /// <summary>Raised when a proxied request has ended (and its recording, if any, is on disk).</summary>
     public event Action<ProxiedRequest>? Completed;
+
+    /// <summary>The upstream's base URL; a format's path is appended to it.</summary>
+    public Uri Upstream => _upstream;
 
     /// <summary>Starts listening. Throws <see cref="ReplayServerException"/> (one line) when the address cannot be bound.</summary>
     public static async Task<RecordingProxy> StartAsync(RecordingProxyOptions options, TimeProvider time, CancellationToken ct)
@@ -108,9 +114,11 @@ internal sealed class RecordingProxy : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method) || !(request.Path.Value ?? "").EndsWith(StreamProbe.MessagesPath, StringComparison.Ordinal))
+        var format = WireFormats.All.FirstOrDefault(f => (request.Path.Value ?? "").EndsWith(f.Path, StringComparison.Ordinal));
+        if (!HttpMethods.IsPost(request.Method) || format is null)
         {
-            await WriteErrorAsync(context, 404, "not_found_error", $"The recording proxy only forwards POST {StreamProbe.MessagesPath}.").ConfigureAwait(false);
+            string paths = string.Join(", ", WireFormats.All.Select(f => f.Path));
+            await WriteErrorAsync(context, 404, "not_found_error", $"The recording proxy only forwards POST {paths}.").ConfigureAwait(false);
             return;
         }
 
@@ -129,7 +137,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
             return; // the client left while sending
         }
 
-        using var forward = new HttpRequestMessage(HttpMethod.Post, new Uri(_target + request.QueryString.Value))
+        using var forward = new HttpRequestMessage(HttpMethod.Post, new Uri(StreamProbe.Endpoint(_upstream, format) + request.QueryString.Value))
         {
             Content = new ByteArrayContent(requestBody),
         };
@@ -172,7 +180,11 @@ internal sealed class RecordingProxy : IAsyncDisposable
             var (body, timeline, ending) = await RelayAsync(context, upstream, started, ct).ConfigureAwait(false);
             if (path is not null)
             {
-                var meta = new RecordingMeta((int)upstream.StatusCode, SavedHeaders(upstream), timeline.Count > 0 ? timeline : null);
+                // Anthropic's sidecars name no format (detected from the body), as before formats existed.
+                var meta = new RecordingMeta((int)upstream.StatusCode, SavedHeaders(upstream), timeline.Count > 0 ? timeline : null)
+                {
+                    Format = format == WireFormats.Anthropic ? null : format.Name,
+                };
                 try
                 {
                     RecordingWriter.Write(path, body, meta);

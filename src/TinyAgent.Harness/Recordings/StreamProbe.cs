@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Recordings;
@@ -9,15 +10,16 @@ internal sealed record ProbedStream(int Status, string Ending, IReadOnlyList<(in
 
 /// <summary>
 /// Reads a live stream the way a client does and notes every read's size and time: POSTs a minimal streaming
-/// Messages request and reads the body with one buffer until it ends. Each read returns what had arrived,
-/// so the sizes are what a client's parser would have been handed.
+/// request of a format (<see cref="IWireFormat.Probe"/>) and reads the body with one buffer until it ends. Each read
+/// returns what had arrived, so the sizes are what a client's parser would have been handed.
 /// </summary>
 internal static class StreamProbe
 {
-    public const string MessagesPath = "/v1/messages";
-
-    /// <summary>A base URL gets <c>/v1/messages</c> appended; a URL already ending with it is kept.</summary>
-    public static Uri MessagesUrl(string url, string option = "--url")
+    /// <summary>
+    /// A server's base URL from what a user gives: an http(s) URL, with a format's path (<c>/v1/messages</c>,
+    /// <c>/v1/chat/completions</c>) or a trailing <c>/v1</c> (as OpenAI base URLs carry it) taken off.
+    /// </summary>
+    public static Uri BaseUrl(string url, string option = "--url")
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -25,8 +27,24 @@ internal static class StreamProbe
         }
 
         string path = uri.AbsolutePath.TrimEnd('/');
-        return path.EndsWith(MessagesPath, StringComparison.Ordinal) ? uri : new UriBuilder(uri) { Path = path + MessagesPath }.Uri;
+        if (WireFormats.All.FirstOrDefault(f => path.EndsWith(f.Path, StringComparison.Ordinal)) is { } named)
+        {
+            path = path[..^named.Path.Length];
+        }
+        else if (path.EndsWith("/v1", StringComparison.Ordinal))
+        {
+            path = path[..^"/v1".Length];
+        }
+
+        return new UriBuilder(uri) { Path = path }.Uri;
     }
+
+    /// <summary>Where a probe of <paramref name="format"/> POSTs: the base URL of <paramref name="url"/> and the format's path.</summary>
+    public static Uri EndpointUrl(string url, IWireFormat format, string option = "--url") => Endpoint(BaseUrl(url, option), format);
+
+    /// <summary>The format's path under a base URL (which may carry a prefix of its own, e.g. <c>/s/{scenario}</c>).</summary>
+    public static Uri Endpoint(Uri baseUrl, IWireFormat format) =>
+        new UriBuilder(baseUrl) { Path = baseUrl.AbsolutePath.TrimEnd('/') + format.Path }.Uri;
 
     public static async Task<ProbedStream> ReadAsync(Uri url, IReadOnlyList<KeyValuePair<string, string>> headers, string body, TimeProvider time, TimeSpan limit, CancellationToken ct)
     {

@@ -198,7 +198,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             {
                 var counter = _attempts.GetOrAdd(scenario!, static _ => new StrongBox<int>());
                 attempt = Interlocked.Increment(ref counter.Value);
-                if (!_scenarios.TryGetPlan(scenario!, attempt, out var plan))
+                if (!_scenarios.TryGetPlan(scenario!, attempt, format, out var plan))
                 {
                     error = ApiError.NotFound($"Scenario '{scenario}' has no plan for attempt {attempt}.");
                 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TinyAgent.Harness.Config;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Plan.Faults;
@@ -51,9 +52,12 @@ internal sealed class ServeSource : IScenarioSource
     public bool Contains(string scenario) =>
         _scenarios.ContainsKey(scenario) || (scenario == Chaos && _chaos is not null) || (scenario == Replay && _replay is not null);
 
-    public bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan)
+    public bool TryGetPlan(string scenario, int attempt, out ReplayPlan plan) => TryGetPlan(scenario, attempt, null, out plan);
+
+    /// <summary>The plan for a request on <paramref name="format"/>'s path: the route's recordings in that format take turns.</summary>
+    public bool TryGetPlan(string scenario, int attempt, IWireFormat? format, out ReplayPlan plan)
     {
-        var served = Plan(scenario, attempt);
+        var served = Plan(scenario, attempt, format);
         plan = served?.Plan!;
         if (served is not null)
         {
@@ -66,8 +70,27 @@ internal sealed class ServeSource : IScenarioSource
     /// <summary>What was planned for a request; removed once taken (the server reports each request once).</summary>
     public ServedRequest? Take(string scenario, int attempt) => _served.TryRemove((scenario, attempt), out var s) ? s : null;
 
-    /// <summary>Plans the <paramref name="attempt"/>-th request to a route (pure: the same inputs give the same plan).</summary>
-    public ServedRequest? Plan(string scenario, int attempt)
+    /// <summary>
+    /// The wire formats a route serves (the formats of the recordings it goes round), in <see cref="WireFormats.All"/>
+    /// order: what serve prints a base URL for.
+    /// </summary>
+    public IReadOnlyList<IWireFormat> FormatsOf(string route)
+    {
+        IEnumerable<Recording> recordings = route == Replay && _replay is { } replay ? [replay.Recording]
+            : _fixed is not null ? [_fixed]
+            : _scenarios.TryGetValue(route, out var config) && config.Recordings is { } globs && _recordings.Any(r => RunSpec.Matches(globs, r))
+                ? _recordings.Where(r => RunSpec.Matches(globs, r))
+                : _recordings;
+        var formats = recordings.Select(r => r.Format).ToHashSet();
+        return [.. WireFormats.All.Where(formats.Contains)];
+    }
+
+    /// <summary>
+    /// Plans the <paramref name="attempt"/>-th request to a route (pure: the same inputs give the same plan). With a
+    /// <paramref name="format"/>, the route's recordings in that format take turns (all of them when it has none: the
+    /// server then answers 404 naming the path they are served on).
+    /// </summary>
+    public ServedRequest? Plan(string scenario, int attempt, IWireFormat? format = null)
     {
         if (scenario == Replay && _replay is { } replay)
         {
@@ -97,7 +120,13 @@ internal sealed class ServeSource : IScenarioSource
             return null;
         }
 
-        var recording = _fixed ?? (candidates.Count > 0 ? candidates : _recordings)[(attempt - 1) % (candidates.Count > 0 ? candidates.Count : _recordings.Count)];
+        candidates = candidates.Count > 0 ? candidates : _recordings;
+        if (format is not null && candidates.Any(r => r.Format == format))
+        {
+            candidates = [.. candidates.Where(r => r.Format == format)];
+        }
+
+        var recording = _fixed ?? candidates[(attempt - 1) % candidates.Count];
         var plan = FaultPlanner.Plan(recording, faults, planAttempt, seed);
         var spec = PlanSpec.Of(plan, planAttempt, recording.Name);
         return new ServedRequest(scenario, attempt, KindOf(spec.Faults), spec, plan);
