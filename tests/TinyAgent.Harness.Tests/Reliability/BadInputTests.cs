@@ -82,7 +82,7 @@ internal sealed class BadInputTests
         yield return Case("Duplicate_client_names", """{"recordings":["recordings/*.sse"],"clients":[{"name":"tinyagent"},{"name":"tinyagent"}],"scenarios":[{"name":"a"}]}""", Validate,
             "harness.json: clients[1].name: duplicate client name 'tinyagent'");
         yield return Case("Unknown_client_without_exec", """{"recordings":["recordings/*.sse"],"clients":[{"name":"curl"}],"scenarios":[{"name":"a"}]}""", Validate,
-            "harness.json: clients[0].name: unknown client 'curl': give it an \"exec\" command line, or use a built-in (tinyagent, naive-split, naive-truncation, naive-ghost, hang)");
+            "harness.json: clients[0].name: unknown client 'curl': give it an \"exec\" command line, or use a built-in (tinyagent, naive-split, naive-truncation, naive-ghost, hang, openai-chat)");
         yield return Case("Unknown_consumer", $$"""{{{Recs}},"scenarios":[{"name":"a","consumer":"bored"}]}""", Validate,
             "harness.json: scenarios[0].consumer: unknown consumer 'bored' (known: read-all)");
         yield return Case("Expectation_names_unknown_client", Plus("\"expectations\":{\"nobody\":{}}"), Validate,
