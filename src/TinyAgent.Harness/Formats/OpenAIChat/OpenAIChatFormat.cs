@@ -7,7 +7,7 @@ using TinyAgent.Harness.Server;
 namespace TinyAgent.Harness.Formats.OpenAIChat;
 
 /// <summary>
-/// OpenAI Chat Completions (<c>../shared/WIRE-OPENAI.md</c>), the format most other providers and local servers speak:
+/// OpenAI Chat Completions (WIRE-OPENAI.md), the format most other providers and local servers speak:
 /// <c>POST /v1/chat/completions</c> with <c>Authorization: Bearer</c>, data-only SSE frames of
 /// <c>chat.completion.chunk</c> ending with <c>data: [DONE]</c>, an <c>error</c> object inside a 200 stream (then
 /// <c>[DONE]</c>, as vLLM ends it), SSE comments as keepalives.
