@@ -87,9 +87,9 @@ internal static class RecordCommand
 
             string baseUrl = proxy.BaseUrl.ToString().TrimEnd('/');
             context.Out.WriteLine($"record: listening on {baseUrl}, forwarding to {upstream.ToString().TrimEnd('/')}");
-            foreach (var format in Formats.WireFormats.All)
+            foreach (var (variable, paths) in ServeCommand.SdkVariables(Formats.WireFormats.All))
             {
-                context.Out.WriteLine($"  export {format.Sdk.BaseUrlVariable}={baseUrl}{format.Sdk.BaseUrlSuffix}    # {format.Path}");
+                context.Out.WriteLine($"  export {variable.BaseUrlVariable}={baseUrl}{variable.BaseUrlSuffix}    # {paths}");
             }
 
             context.Out.WriteLine($"  recordings: {Path.GetRelativePath(context.WorkingDirectory, outPath)}{(once ? " (only the first request)" : ", then -2, -3, ...")}; secrets in saved headers are redacted. Ctrl+C stops.");

@@ -114,19 +114,19 @@ internal static class ServeCommand
         string what = chaos is not null ? $"chaos {chaos}" : replay is not null ? $"replay {replay}" : bare is null ? "(none: use /s/{scenario})" : $"scenario {bare}";
         string baseUrl = server.BaseUrl.ToString().TrimEnd('/');
         o.WriteLine($"serve: listening on {baseUrl}");
-        var bareFormats = bare is null ? WireFormats.All.Where(f => source.Routes.Any(r => source.FormatsOf(r).Contains(f))) : source.FormatsOf(bare);
-        foreach (var format in bareFormats)
+        var bareFormats = bare is null ? [.. WireFormats.All.Where(f => source.Routes.Any(r => source.FormatsOf(r).Contains(f)))] : source.FormatsOf(bare);
+        foreach (var (variable, paths) in SdkVariables(bareFormats))
         {
-            o.WriteLine($"  export {format.Sdk.BaseUrlVariable}={baseUrl}{format.Sdk.BaseUrlSuffix}    # {format.Path}: {what}");
+            o.WriteLine($"  export {variable.BaseUrlVariable}={baseUrl}{variable.BaseUrlSuffix}    # {paths}: {what}");
         }
 
         o.WriteLine("  per scenario (set the variable to one of these):");
         int width = source.Routes.Select(r => r.Length).DefaultIfEmpty(0).Max();
         foreach (string route in source.Routes)
         {
-            foreach (var format in source.FormatsOf(route))
+            foreach (var (variable, _) in SdkVariables(source.FormatsOf(route)))
             {
-                o.WriteLine($"    {route.PadRight(width)}  {format.Sdk.BaseUrlVariable}={server.ScenarioUrl(route)}{format.Sdk.BaseUrlSuffix}");
+                o.WriteLine($"    {route.PadRight(width)}  {variable.BaseUrlVariable}={server.ScenarioUrl(route)}{variable.BaseUrlSuffix}");
             }
         }
 
@@ -134,4 +134,9 @@ internal static class ServeCommand
         o.WriteLine("  one line per request; replay one with: serve --replay '<the line>'. Ctrl+C stops with a summary.");
         o.Flush();
     }
+
+    /// <summary>The base-URL variables of <paramref name="formats"/>, once each (both OpenAI formats read <c>OPENAI_BASE_URL</c>), with the paths they serve.</summary>
+    internal static IEnumerable<(SdkConventions Variable, string Paths)> SdkVariables(IEnumerable<IWireFormat> formats) =>
+        formats.GroupBy(f => (f.Sdk.BaseUrlVariable, f.Sdk.BaseUrlSuffix))
+            .Select(g => (g.First().Sdk, string.Join(", ", g.Select(f => f.Path))));
 }

@@ -297,7 +297,7 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
 
                 foreach (var choice in choices.EnumerateArray())
                 {
-                    if (choice.ValueKind == JsonValueKind.Object && (!choice.TryGetProperty("index", out var i) || (i.ValueKind == JsonValueKind.Number && i.GetInt32() == 0)))
+                    if (choice.ValueKind == JsonValueKind.Object && (!choice.TryGetProperty("index", out var i) || (i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out int n) && n == 0)))
                     {
                         Choice(choice, now);
                     }
