@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Formats.OpenAIChat;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Clients;
@@ -104,7 +103,7 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
     /// </summary>
     private static async Task<HttpResponseMessage> SendAsync(RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + WireFormatPath);
+        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/chat/completions");
         for (int attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RequestBody, Encoding.UTF8, "application/json") };
@@ -145,8 +144,6 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
             await WaitAsync(http, context, wait, new ChatClientException(refused.Type, refused.Message), token);
         }
     }
-
-    private static string WireFormatPath => Formats.WireFormats.OpenAIChat.Path;
 
     /// <summary>Waits before a retry, or gives up with <paramref name="lastError"/> when the wait would end past the total deadline.</summary>
     private static Task WaitAsync(RunHttp http, ClientRunContext context, TimeSpan wait, ChatClientException lastError, CancellationToken token) =>
@@ -257,7 +254,10 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
         }
     }
 
-    /// <summary>The reply accumulated so far: choice 0's text, its tool calls by index, its finish_reason.</summary>
+    /// <summary>
+    /// The reply accumulated so far: choice 0's text, its tool calls by index, its finish_reason. Reported as blocks the
+    /// way the harness numbers a Chat Completions reply (docs/formats.md): the text is block 0, call <c>k</c> block <c>k + 1</c>.
+    /// </summary>
     private sealed class Reply
     {
         private readonly StringBuilder _text = new();
@@ -378,8 +378,8 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
         {
             Outcome = outcome,
             Text = _text.ToString(),
-            BlockTexts = _sawContent ? new Dictionary<int, string> { [ChatReader.TextBlock] = _text.ToString() } : new Dictionary<int, string>(),
-            ToolInputs = _tools.ToDictionary(kv => ChatReader.ToolBlock(kv.Key), kv => kv.Value.ToString()),
+            BlockTexts = _sawContent ? new Dictionary<int, string> { [0] = _text.ToString() } : new Dictionary<int, string>(),
+            ToolInputs = _tools.ToDictionary(kv => kv.Key + 1, kv => kv.Value.ToString()),
             StopReason = FinishReason,
             Error = error,
             Reads = http.Recorder.Reads,

@@ -78,8 +78,8 @@ internal sealed class ServeSource : IScenarioSource
     {
         IEnumerable<Recording> recordings = route == Replay && _replay is { } replay ? [replay.Recording]
             : _fixed is not null ? [_fixed]
-            : _scenarios.TryGetValue(route, out var config) && config.Recordings is { } globs && _recordings.Any(r => RunSpec.Matches(globs, r))
-                ? _recordings.Where(r => RunSpec.Matches(globs, r))
+            : _scenarios.TryGetValue(route, out var config) && config.Recordings is { } globs && _recordings.Any(r => r.MatchesAny(globs))
+                ? _recordings.Where(r => r.MatchesAny(globs))
                 : _recordings;
         var formats = recordings.Select(r => r.Format).ToHashSet();
         return [.. WireFormats.All.Where(formats.Contains)];

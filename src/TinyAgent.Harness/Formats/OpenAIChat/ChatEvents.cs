@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Formats.OpenAIChat;
 

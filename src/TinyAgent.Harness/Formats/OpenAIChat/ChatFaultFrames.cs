@@ -38,7 +38,7 @@ internal static class ChatFaultFrames
     /// </summary>
     public static byte[] LengthEnding(IReadOnlyList<WireEvent> before, byte[] body, string eol)
     {
-        var template = Template(before, body) ?? Template(ChatEvents.Classify(body, Recordings.SseLayout.Parse(body)), body);
+        var template = Template(before, body) ?? Template(ChatEvents.Classify(body, SseLayout.Parse(body)), body);
         var chunk = new JsonObject();
         var choices = new JsonArray(new JsonObject
         {

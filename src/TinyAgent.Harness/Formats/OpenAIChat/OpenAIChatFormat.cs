@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Formats.OpenAIChat;
 

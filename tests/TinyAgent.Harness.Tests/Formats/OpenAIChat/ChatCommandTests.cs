@@ -1,9 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Tests.Commands;
 using TinyAgent.Harness.Tests.Recordings;
 
@@ -107,7 +108,7 @@ internal sealed class ChatCommandTests
     [Test]
     public async Task Chunks_url_without_format_asks_the_messages_path_and_an_unknown_format_is_a_one_line_error()
     {
-        await using var server = await ReplayServer.StartAsync(new ReplayServerOptions(), StaticScenarioSource.Of("chat", ChatStreams.Plan(ChatStreams.Text)), TimeProvider.System, CancellationToken.None).WaitAsync(CommandKit.Bound);
+        await using var server = await ReplayServer.StartAsync(new ReplayServerOptions(), StaticScenarioSource.Of("chat", ChatStreams.Planned(ChatStreams.Text)), TimeProvider.System, CancellationToken.None).WaitAsync(CommandKit.Bound);
 
         var (exit, output, _) = await CommandKit.RunAsync(RepoPaths.RepoRoot, "chunks", "--url", server.ScenarioUrl("chat").ToString());
         Assert.That(exit, Is.EqualTo(1), "a Chat Completions scenario asked on /v1/messages answers 404");

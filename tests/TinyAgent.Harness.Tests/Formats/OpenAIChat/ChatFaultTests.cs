@@ -1,5 +1,5 @@
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 using static TinyAgent.Harness.Tests.OpenAIChat.ChatStreams;
@@ -18,7 +18,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Error_event_writes_an_error_object_then_done_as_vllm_ends_the_stream()
     {
-        var plan = Plan(Text, new ErrorEventFault(new() { AfterEvents = 3 }));
+        var plan = Planned(Text, new ErrorEventFault(new() { AfterEvents = 3 }));
 
         Assert.That(ChatStreams.Utf8(plan.Body), Is.EqualTo(
             Frames("\n", Role(), Chunk("""{"content":"Hello"}"""), Chunk("""{"content":", world"}""")) +
@@ -30,7 +30,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Error_event_first_keeps_the_line_ending_and_the_type()
     {
-        var plan = Plan(CrlfComments, new ErrorEventFault(new() { AfterEvents = 0, Type = "server_error", Message = "Ünïcode" }));
+        var plan = Planned(CrlfComments, new ErrorEventFault(new() { AfterEvents = 0, Type = "server_error", Message = "Ünïcode" }));
 
         Assert.That(ChatStreams.Utf8(plan.Body), Is.EqualTo("data: {\"error\":{\"message\":\"Ünïcode\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\r\n\r\ndata: [DONE]\r\n\r\n"));
         Assert.That((plan.Expected!.ErrorType, plan.Expected.HasMessageStart), Is.EqualTo(("server_error", false)));
@@ -39,7 +39,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Max_tokens_ends_with_a_length_chunk_of_the_same_completion_then_done()
     {
-        var plan = Plan(Text, new MaxTokensFault(new() { AfterTextDeltas = 2 }));
+        var plan = Planned(Text, new MaxTokensFault(new() { AfterTextDeltas = 2 }));
 
         Assert.That(ChatStreams.Utf8(plan.Body), Is.EqualTo(
             Frames("\n", Role(), Chunk("""{"content":"Hello"}"""), Chunk("""{"content":", world"}"""), LengthChunk, "[DONE]")));
@@ -50,7 +50,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Max_tokens_copies_the_chunks_fields_keeps_usage_null_and_drops_the_padding()
     {
-        var plan = Plan(Usage, new MaxTokensFault(new() { AfterTextDeltas = 1 }));
+        var plan = Planned(Usage, new MaxTokensFault(new() { AfterTextDeltas = 1 }));
         string body = ChatStreams.Utf8(plan.Body);
 
         Assert.That(body, Does.EndWith(
@@ -61,7 +61,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Max_tokens_on_azure_takes_its_fields_from_a_chunk_with_an_id_not_a_filter_chunk()
     {
-        var plan = Plan(Azure, new MaxTokensFault(new() { AfterTextDeltas = 3 }));
+        var plan = Planned(Azure, new MaxTokensFault(new() { AfterTextDeltas = 3 }));
 
         Assert.That(ChatStreams.Utf8(plan.Body), Does.EndWith($"data: {LengthChunk}\n\ndata: [DONE]\n\n"));
         Assert.That((plan.Expected!.Text, plan.Expected.StopReason), Is.EqualTo(("Azure filters too.", "length")));
@@ -70,7 +70,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Tool_cut_keeps_part_of_the_first_calls_pieces_then_a_length_ending()
     {
-        var plan = Plan(Tools, new ToolCutFault(new()));
+        var plan = Planned(Tools, new ToolCutFault(new()));
 
         string kept = Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"y\":\"São Pau"}}]}""");
         Assert.That(ChatStreams.Utf8(plan.Body), Does.EndWith($"data: {kept}\n\ndata: {LengthChunk}\n\ndata: [DONE]\n\n"));
@@ -82,7 +82,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Tool_cut_leaves_a_stream_without_calls_alone()
     {
-        var plan = Plan(Text, new ToolCutFault(new()));
+        var plan = Planned(Text, new ToolCutFault(new()));
 
         Assert.That(plan.Body, Is.EqualTo(Text.Body));
         Assert.That(plan.Facts.ToolCut, Is.False);
@@ -92,7 +92,7 @@ internal sealed class ChatFaultTests
     [TestCase("comment")]
     public void Stall_keepalives_are_sse_comments_in_the_streams_line_ending(string keepalive)
     {
-        var plan = Plan(CrlfComments, new StallFault(new() { AfterEvents = 2, Keepalive = keepalive, EveryMs = 50 }));
+        var plan = Planned(CrlfComments, new StallFault(new() { AfterEvents = 2, Keepalive = keepalive, EveryMs = 50 }));
 
         Assert.That(ChatStreams.Utf8(plan.Stall!.Keepalive.ToArray()), Is.EqualTo(": keep-alive\r\n\r\n"));
         Assert.That(plan.Expected!.HasMessageStop, Is.False);
@@ -101,7 +101,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Pause_inserts_comment_keepalives_and_leaves_the_answer_alone()
     {
-        var plan = Plan(Text, new PauseFault(new() { Ms = 100, EveryMs = 40, AfterEvents = 2 }));
+        var plan = Planned(Text, new PauseFault(new() { Ms = 100, EveryMs = 40, AfterEvents = 2 }));
         int at = Text.Layout.Frames[1].End;
 
         Assert.That(plan.Body[..at], Is.EqualTo(Text.Body[..at]));
@@ -112,7 +112,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Unknown_types_add_azures_empty_choices_chunk_and_unknown_fields_a_correct_reader_ignores()
     {
-        var plan = Plan(Text, new GarbageFault(new() { Modes = ["unknown-types"], AfterEvents = 2 }));
+        var plan = Planned(Text, new GarbageFault(new() { Modes = ["unknown-types"], AfterEvents = 2 }));
         string body = ChatStreams.Utf8(plan.Body);
         int at = Text.Layout.Frames[1].End;
 
@@ -128,7 +128,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Unknown_types_in_an_empty_delta_stay_valid_json()
     {
-        var plan = Plan(Tools, new GarbageFault(new() { Modes = ["unknown-types"], AfterEvents = 8 }));
+        var plan = Planned(Tools, new GarbageFault(new() { Modes = ["unknown-types"], AfterEvents = 8 }));
 
         Assert.That(ChatStreams.Utf8(plan.Body), Does.Contain("\"delta\":{\"future_delta_field\":\"ignore me\"}"));
         Assert.That(plan.Expected!.Blocks, Is.EqualTo(Tools.Expected.Blocks));
@@ -137,7 +137,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Invalid_json_adds_a_cut_off_chunk_that_makes_the_body_unreadable()
     {
-        var plan = Plan(Text, new GarbageFault(new() { Modes = ["invalid-json"], AfterEvents = 1 }));
+        var plan = Planned(Text, new GarbageFault(new() { Modes = ["invalid-json"], AfterEvents = 1 }));
         int at = Text.Layout.Frames[0].End;
 
         Assert.That(ChatStreams.Utf8(plan.Body[at..]), Does.StartWith(
@@ -149,7 +149,7 @@ internal sealed class ChatFaultTests
     [Test]
     public void Done_marker_is_native_so_the_fault_does_nothing()
     {
-        var plan = Plan(Text, new DoneMarkerFault(new()));
+        var plan = Planned(Text, new DoneMarkerFault(new()));
 
         Assert.That(plan.Body, Is.EqualTo(Text.Body));
         Assert.That(plan.Facts.WireVariants, Is.Empty);
@@ -159,11 +159,11 @@ internal sealed class ChatFaultTests
     [Test]
     public void Slow_close_holds_a_stream_that_ends_with_done()
     {
-        var plan = Plan(Text, new SlowCloseFault(new() { HoldMs = 300 }));
+        var plan = Planned(Text, new SlowCloseFault(new() { HoldMs = 300 }));
 
         Assert.That(plan.Facts.SlowClose, Is.EqualTo(TimeSpan.FromMilliseconds(300)));
         Assert.That(plan.Stall!.CompletesAfterHold, Is.True);
-        Assert.That(Plan(VllmError, new DropFault(new() { AfterEvents = 2 }), new SlowCloseFault(new())).Facts.SlowClose, Is.Null, "a dropped stream has no end to hold after");
+        Assert.That(Planned(VllmError, new DropFault(new() { AfterEvents = 2 }), new SlowCloseFault(new())).Facts.SlowClose, Is.Null, "a dropped stream has no end to hold after");
     }
 
     [Test]
@@ -206,7 +206,7 @@ internal sealed class ChatFaultTests
     public void A_chunk_with_content_and_a_finish_reason_is_a_text_delta()
     {
         byte[] body = Encoding.UTF8.GetBytes(Frames("\n", Role(), Chunk("""{"content":"all at once"}""", "\"stop\""), "[DONE]"));
-        var events = WireFormats.OpenAIChat.Events(body, TinyAgent.Harness.Recordings.SseLayout.Parse(body));
+        var events = WireFormats.OpenAIChat.Events(body, SseLayout.Parse(body));
 
         Assert.That(events.Select(e => e.Kind), Is.EqualTo(new[] { WireEventKind.Start, WireEventKind.TextDelta, WireEventKind.End }));
         Assert.That(WireFormats.OpenAIChat.Read(body).StopReason, Is.EqualTo("stop"), "the reader still takes its finish_reason");

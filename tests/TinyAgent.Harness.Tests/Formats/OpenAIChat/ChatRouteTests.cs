@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Faults;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
@@ -24,12 +24,12 @@ internal sealed class ChatRouteTests
         var perFrame = new PerFrameChunkingFault(new());
         _server = await TinyAgent.Harness.Tests.Server.ServerTestKit.StartAsync(new StaticScenarioSource(new Dictionary<string, IReadOnlyList<ReplayPlan>>
         {
-            ["text"] = One(ChatStreams.Plan(ChatStreams.Text, perFrame)),
-            ["tools"] = One(ChatStreams.Plan(ChatStreams.Tools, perFrame)),
-            ["usage"] = One(ChatStreams.Plan(ChatStreams.Usage, perFrame)),
-            ["vllm-error"] = One(ChatStreams.Plan(ChatStreams.VllmError, perFrame)),
-            ["rate-limited"] = One(ChatStreams.Plan(ChatStreams.Text, new HttpErrorFault(new() { Status = 429, RetryAfterSeconds = 2, RateLimitHeaders = true }))),
-            ["overloaded"] = One(ChatStreams.Plan(ChatStreams.Text, new HttpErrorFault(new() { Status = 503 }))),
+            ["text"] = One(ChatStreams.Planned(ChatStreams.Text, perFrame)),
+            ["tools"] = One(ChatStreams.Planned(ChatStreams.Tools, perFrame)),
+            ["usage"] = One(ChatStreams.Planned(ChatStreams.Usage, perFrame)),
+            ["vllm-error"] = One(ChatStreams.Planned(ChatStreams.VllmError, perFrame)),
+            ["rate-limited"] = One(ChatStreams.Planned(ChatStreams.Text, new HttpErrorFault(new() { Status = 429, RetryAfterSeconds = 2, RateLimitHeaders = true }))),
+            ["overloaded"] = One(ChatStreams.Planned(ChatStreams.Text, new HttpErrorFault(new() { Status = 503 }))),
             ["anthropic"] = One(TestStreams.Plan(TestStreams.Lf, perFrame)),
         }));
         _client = TinyAgent.Harness.Tests.Server.ServerTestKit.Client();

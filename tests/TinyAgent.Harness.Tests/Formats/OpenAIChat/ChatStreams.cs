@@ -1,7 +1,7 @@
 using System.Text;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 
 // Not Tests.Formats.*: that namespace would shadow the Formats. prefix the other tests use for the harness's own.
 namespace TinyAgent.Harness.Tests.OpenAIChat;
@@ -61,7 +61,7 @@ internal static class ChatStreams
 
     public static IReadOnlyList<Recording> All { get; } = [Text, Tools, Usage, Azure, VllmError, CrlfComments, Reasoning];
 
-    public static ReplayPlan Plan(Recording recording, params IFault[] faults) => FaultPlanner.Plan(recording, faults, attempt: 1, seed: 42);
+    public static ReplayPlan Planned(Recording recording, params IFault[] faults) => FaultPlanner.Plan(recording, faults, attempt: 1, seed: 42);
 
     public static string Chunk(string delta, string finish = "null") =>
         $$"""{"id":"{{Id}}","object":"chat.completion.chunk","created":1750097775,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_test","choices":[{"index":0,"delta":{{delta}},"logprobs":null,"finish_reason":{{finish}}}]}""";
