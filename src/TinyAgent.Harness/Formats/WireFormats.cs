@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using TinyAgent.Harness.Formats.Anthropic;
+using TinyAgent.Harness.Formats.OpenAIResponses;
 
 namespace TinyAgent.Harness.Formats;
 
@@ -8,7 +9,7 @@ internal static class WireFormats
 {
     public static IWireFormat Anthropic { get; } = new AnthropicFormat();
 
-    public static IReadOnlyList<IWireFormat> All { get; } = [Anthropic];
+    public static IReadOnlyList<IWireFormat> All { get; } = [Anthropic, new OpenAIResponsesFormat()];
 
     public static IEnumerable<string> Names => All.Select(f => f.Name);
 
