@@ -14,6 +14,7 @@ internal sealed class ClientFactory(HarnessConfig? config, string workingDirecto
         (NaiveTruncationClient.ClientName, "anthropic", () => new NaiveTruncationClient()),
         (NaiveGhostClient.ClientName, "anthropic", () => new NaiveGhostClient()),
         (HangClient.ClientName, "anthropic", () => new HangClient()),
+        (OpenAIResponsesClient.ClientName, "openai-responses", () => new OpenAIResponsesClient()),
     ];
 
     private static readonly Dictionary<string, Func<IClientUnderTest>> BuiltIns = s_builtIns.ToDictionary(b => b.Name, b => b.Make, StringComparer.Ordinal);
