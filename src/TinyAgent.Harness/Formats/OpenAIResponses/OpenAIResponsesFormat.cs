@@ -108,29 +108,39 @@ internal sealed class OpenAIResponsesFormat : IWireFormat
     public IReadOnlyList<WireEvent> Events(byte[] body, SseLayout layout) =>
         [.. SseFrames.EventFrames(body, layout).Select(frame => Classify(frame, SseFrames.Data(body, frame)))];
 
+    /// <summary>One event's kind; a <see cref="JsonDocument"/>, not a DOM: every plan classifies its body's events.</summary>
     private static WireEvent Classify(SseFrame frame, string data)
     {
-        if (ResponsesJson.Parse(data) is not { } root)
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(data);
+        }
+        catch (JsonException)
         {
             return new WireEvent(frame, WireEventKind.Other); // [DONE] or garbage
         }
 
-        int? index = ResponsesJson.Int(root, "output_index");
-        return ResponsesJson.String(root, "type") switch
+        using (doc)
         {
-            "response.created" => new WireEvent(frame, WireEventKind.Start),
-            "response.output_item.added" => new WireEvent(frame, WireEventKind.BlockStart, index,
-                ResponsesJson.String(root["item"] as JsonObject, "type") is { } itemType ? ResponsesReader.BlockType(itemType) : null),
-            "response.output_text.delta" => new WireEvent(frame, WireEventKind.TextDelta, index, "text", ResponsesJson.String(root, "delta")),
-            "response.function_call_arguments.delta" => new WireEvent(frame, WireEventKind.ToolDelta, index, "tool_use"),
-            "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" or "response.refusal.delta" => new WireEvent(frame, WireEventKind.OtherDelta, index),
-            "response.output_item.done" => new WireEvent(frame, WireEventKind.BlockStop, index),
+            var root = doc.RootElement;
+            int? index = Json.Int(root, "output_index");
+            return Json.String(root, "type") switch
+            {
+                "response.created" => new WireEvent(frame, WireEventKind.Start),
+                "response.output_item.added" => new WireEvent(frame, WireEventKind.BlockStart, index,
+                    Json.Object(root, "item") is { } item && Json.String(item, "type") is { } itemType ? ResponsesReader.BlockType(itemType) : null),
+                "response.output_text.delta" => new WireEvent(frame, WireEventKind.TextDelta, index, "text", Json.String(root, "delta")),
+                "response.function_call_arguments.delta" => new WireEvent(frame, WireEventKind.ToolDelta, index, "tool_use"),
+                "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" or "response.refusal.delta" => new WireEvent(frame, WireEventKind.OtherDelta, index),
+                "response.output_item.done" => new WireEvent(frame, WireEventKind.BlockStop, index),
 
-            // response.incomplete carries its finish (incomplete_details) and ends the reply, like response.completed: both are End.
-            "response.completed" or "response.incomplete" => new WireEvent(frame, WireEventKind.End),
-            "response.failed" or "error" => new WireEvent(frame, WireEventKind.Error),
-            _ => new WireEvent(frame, WireEventKind.Other),
-        };
+                // response.incomplete carries its finish (incomplete_details) and ends the reply, like response.completed: both are End.
+                "response.completed" or "response.incomplete" => new WireEvent(frame, WireEventKind.End),
+                "response.failed" or "error" => new WireEvent(frame, WireEventKind.Error),
+                _ => new WireEvent(frame, WireEventKind.Other),
+            };
+        }
     }
 
     public byte[] ErrorEnding(IReadOnlyList<WireEvent> before, byte[] body, string type, string message, string eol) =>

@@ -17,7 +17,7 @@ internal sealed class OpenAIResponsesSuiteTests
           "seed": 11,
           "recordings": ["*.sse"],
           "parallelism": 8,
-          "timeouts": { "firstByteMs": 3000, "idleMs": 500, "totalMs": 3500, "deadlineMs": 4500, "stallToleranceMs": 1500, "ghostBoundMs": 500 },
+          "timeouts": { "firstByteMs": 3000, "idleMs": 800, "totalMs": 3500, "deadlineMs": 4500, "stallToleranceMs": 1500, "ghostBoundMs": 500 },
           "consumers": { "give-up": { "giveUpAfterDeltas": 2 } },
           "scenarios": [
             { "name": "baseline" },
