@@ -4,8 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Formats.OpenAIResponses;
 

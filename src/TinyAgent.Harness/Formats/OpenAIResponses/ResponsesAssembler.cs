@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Formats.OpenAIResponses;
 

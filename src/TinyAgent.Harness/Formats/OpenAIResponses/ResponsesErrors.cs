@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TinyAgent.Harness.Server;
 
 namespace TinyAgent.Harness.Formats.OpenAIResponses;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Formats.OpenAIResponses;
 

@@ -1,9 +1,9 @@
 using TinyAgent.Harness.Clients;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
-using TinyAgent.Harness.Server;
 using TinyAgent.Harness.Tests.Clients;
 using TinyAgent.Harness.Tests.Server;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text.Json;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Recordings;
-using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Tests.Faults;
 
 namespace TinyAgent.Harness.Tests.OpenAIResponses;

@@ -1,7 +1,6 @@
 using System.Text;
 using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
-using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Tests.Faults;
 
 namespace TinyAgent.Harness.Tests.OpenAIResponses;

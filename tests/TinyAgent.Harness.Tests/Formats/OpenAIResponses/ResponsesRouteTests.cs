@@ -2,9 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TinyAgent.Harness.Faults;
+using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Formats.OpenAIResponses;
-using TinyAgent.Harness.Server;
+using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Tests.Server;
 using static TinyAgent.Harness.Tests.Server.ServerTestKit;
 
@@ -20,10 +21,10 @@ internal sealed class ResponsesRouteTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _server = await ServerTestKit.StartAsync(new StaticScenarioSource(new Dictionary<string, IReadOnlyList<Replay.ReplayPlan>>
+        _server = await ServerTestKit.StartAsync(new StaticScenarioSource(new Dictionary<string, IReadOnlyList<ReplayPlan>>
         {
-            ["text"] = [Plan(ResponsesStreams.Text.Body, PerFrame)],
-            ["failed"] = [Plan(ResponsesStreams.Failed.Body, PerFrame)],
+            ["text"] = [PlanOf(ResponsesStreams.Text.Body, PerFrame)],
+            ["failed"] = [PlanOf(ResponsesStreams.Failed.Body, PerFrame)],
             ["limited"] = [FaultPlanner.Plan(ResponsesStreams.Text, [new HttpErrorFault(new() { Status = 429, RetryAfterSeconds = 360, RateLimitHeaders = true })], attempt: 1, seed: 3)],
         }));
         _client = ServerTestKit.Client();
