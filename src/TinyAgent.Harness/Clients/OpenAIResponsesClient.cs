@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Clients;
@@ -143,7 +142,7 @@ internal sealed class OpenAIResponsesClient(Func<HttpMessageHandler>? innerHandl
 
                     using var doc = JsonDocument.Parse(item.Data);
                     var e = doc.RootElement;
-                    string type = (e.ValueKind == JsonValueKind.Object ? Json.String(e, "type") : null) ?? item.EventType;
+                    string type = (e.ValueKind == JsonValueKind.Object ? OpenAIResponsesReply.Str(e, "type") : null) ?? item.EventType;
                     reply.Apply(type, e, http.Recorder.Now);
                     if (reply.Error is { } error)
                     {
@@ -204,9 +203,9 @@ internal sealed class OpenAIResponsesClient(Func<HttpMessageHandler>? innerHandl
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (Json.Object(doc.RootElement, "error") is { } error)
+            if (OpenAIResponsesReply.Obj(doc.RootElement, "error") is { } error)
             {
-                return new ClientError(Json.String(error, "type") ?? Json.String(error, "code") ?? $"http_{status}", Json.String(error, "message") ?? "");
+                return new ClientError(OpenAIResponsesReply.Str(error, "type") ?? OpenAIResponsesReply.Str(error, "code") ?? $"http_{status}", OpenAIResponsesReply.Str(error, "message") ?? "");
             }
         }
         catch (JsonException)

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Clients;
@@ -34,18 +33,18 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
     {
         switch (type)
         {
-            case "response.output_item.added" when Index(e) is int index && Json.Object(e, "item") is { } item && Json.String(item, "type") == "function_call":
-                _arguments[index] = new StringBuilder(Json.String(item, "arguments") ?? "");
+            case "response.output_item.added" when Index(e) is int index && Obj(e, "item") is { } item && Str(item, "type") == "function_call":
+                _arguments[index] = new StringBuilder(Str(item, "arguments") ?? "");
                 break;
             case "response.output_text.delta" when Index(e) is int index:
-                string text = Json.String(e, "delta") ?? "";
+                string text = Str(e, "delta") ?? "";
                 _text.Append(text);
                 (_texts.TryGetValue(index, out var sb) ? sb : _texts[index] = new StringBuilder()).Append(text);
                 _firstTextAt ??= now;
                 GaveUp = ++_deltas == giveUpAfter;
                 break;
             case "response.function_call_arguments.delta" when Index(e) is int index:
-                (_arguments.TryGetValue(index, out var args) ? args : _arguments[index] = new StringBuilder()).Append(Json.String(e, "delta"));
+                (_arguments.TryGetValue(index, out var args) ? args : _arguments[index] = new StringBuilder()).Append(Str(e, "delta"));
                 break;
             case "response.completed" or "response.incomplete":
                 StopReason = Reason(e);
@@ -53,16 +52,16 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
                 break;
             case "response.failed":
                 StopReason = Reason(e);
-                var failed = Json.Object(e, "response") is { } r ? Json.Object(r, "error") : null;
-                Error = new ClientError(failed is { } f ? Json.String(f, "code") ?? "response_failed" : "response_failed",
-                    failed is { } m ? Json.String(m, "message") ?? "" : "the response failed");
+                var failed = Obj(e, "response") is { } r ? Obj(r, "error") : null;
+                Error = new ClientError(failed is { } f ? Str(f, "code") ?? "response_failed" : "response_failed",
+                    failed is { } m ? Str(m, "message") ?? "" : "the response failed");
                 break;
             case "error":
                 // Live traffic nests the error; the documented shape is flat (WIRE-OPENAI.md "Error event").
-                var nested = Json.Object(e, "error");
+                var nested = Obj(e, "error");
                 Error = nested is { } n
-                    ? new ClientError(Json.String(n, "type") ?? Json.String(n, "code") ?? "error", Json.String(n, "message") ?? "")
-                    : new ClientError(Json.String(e, "code") ?? "error", Json.String(e, "message") ?? "");
+                    ? new ClientError(Str(n, "type") ?? Str(n, "code") ?? "error", Str(n, "message") ?? "")
+                    : new ClientError(Str(e, "code") ?? "error", Str(e, "message") ?? "");
                 break;
             default:
                 break;
@@ -84,10 +83,20 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
         StartedTimestamp = http.StartedTimestamp,
     };
 
-    private static int? Index(JsonElement e) => Json.Int(e, "output_index");
+    private static int? Index(JsonElement e) => Int(e, "output_index");
+
+    /// <summary>A string field, or null when missing or of another kind (the client reads tolerantly; the reference reader is strict).</summary>
+    internal static string? Str(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    internal static JsonElement? Obj(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
+    private static int? Int(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : null;
 
     private static string? Reason(JsonElement e) =>
-        Json.Object(e, "response") is not { } response ? null
-        : Json.Object(response, "incomplete_details") is { } details && Json.String(details, "reason") is { } reason ? reason
-        : Json.String(response, "status");
+        Obj(e, "response") is not { } response ? null
+        : Obj(response, "incomplete_details") is { } details && Str(details, "reason") is { } reason ? reason
+        : Str(response, "status");
 }
