@@ -15,6 +15,7 @@ internal sealed class ClientFactory(HarnessConfig? config, string workingDirecto
         (NaiveGhostClient.ClientName, "anthropic", () => new NaiveGhostClient()),
         (HangClient.ClientName, "anthropic", () => new HangClient()),
         (OpenAIChatClient.ClientName, "openai-chat", () => new OpenAIChatClient()),
+        (OpenAIResponsesClient.ClientName, "openai-responses", () => new OpenAIResponsesClient()),
     ];
 
     private static readonly Dictionary<string, Func<IClientUnderTest>> BuiltIns = s_builtIns.ToDictionary(b => b.Name, b => b.Make, StringComparer.Ordinal);

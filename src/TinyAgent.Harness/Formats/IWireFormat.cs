@@ -72,6 +72,13 @@ internal interface IWireFormat
     /// <summary>Lossless insertions a correct client ignores: unknown event, delta or field types. Offsets are body offsets.</summary>
     IReadOnlyList<(int At, byte[] Bytes)> UnknownTypes(IReadOnlyList<WireEvent> events, byte[] body, int at, string eol);
 
+    /// <summary>
+    /// The edits that make <see cref="UnknownTypes"/>' insertions (<c>ResumeAt == At</c>), plus those a format with numbered
+    /// events needs to keep its numbering (Responses rewrites each later <c>sequence_number</c>: <c>ResumeAt</c> past the old digits).
+    /// </summary>
+    IReadOnlyList<(int At, byte[] Bytes, int ResumeAt)> UnknownTypeEdits(IReadOnlyList<WireEvent> events, byte[] body, int at, string eol) =>
+        [.. UnknownTypes(events, body, at, eol).Select(u => (u.At, u.Bytes, u.At))];
+
     /// <summary>A frame whose data is cut-off JSON of a known type.</summary>
     byte[] InvalidJsonFrame(string eol);
 

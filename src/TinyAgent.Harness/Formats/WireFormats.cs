@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using TinyAgent.Harness.Formats.Anthropic;
 using TinyAgent.Harness.Formats.OpenAIChat;
+using TinyAgent.Harness.Formats.OpenAIResponses;
 
 namespace TinyAgent.Harness.Formats;
 
@@ -11,7 +12,9 @@ internal static class WireFormats
 
     public static IWireFormat OpenAIChat { get; } = new OpenAIChatFormat();
 
-    public static IReadOnlyList<IWireFormat> All { get; } = [Anthropic, OpenAIChat];
+    public static IWireFormat OpenAIResponses { get; } = new OpenAIResponsesFormat();
+
+    public static IReadOnlyList<IWireFormat> All { get; } = [Anthropic, OpenAIChat, OpenAIResponses];
 
     public static IEnumerable<string> Names => All.Select(f => f.Name);
 

@@ -11,7 +11,7 @@ internal static class StopReasons
     public static string? Meaning(string? stopReason) => stopReason?.Trim().ToLowerInvariant().Replace('-', '_') switch
     {
         null => null,
-        "end_turn" or "stop_sequence" or "stop" or "end" => "stop",
+        "end_turn" or "stop_sequence" or "stop" or "end" or "completed" => "stop",
         "max_tokens" or "length" or "max_output_tokens" or "model_context_window_exceeded" => "length",
         "tool_use" or "tool_calls" or "function_call" => "tool",
         "refusal" or "content_filter" => "refusal",

@@ -82,7 +82,7 @@ internal sealed class BadInputTests
         yield return Case("Duplicate_client_names", """{"recordings":["recordings/*.sse"],"clients":[{"name":"tinyagent"},{"name":"tinyagent"}],"scenarios":[{"name":"a"}]}""", Validate,
             "harness.json: clients[1].name: duplicate client name 'tinyagent'");
         yield return Case("Unknown_client_without_exec", """{"recordings":["recordings/*.sse"],"clients":[{"name":"curl"}],"scenarios":[{"name":"a"}]}""", Validate,
-            "harness.json: clients[0].name: unknown client 'curl': give it an \"exec\" command line, or use a built-in (tinyagent, naive-split, naive-truncation, naive-ghost, hang, openai-chat)");
+            "harness.json: clients[0].name: unknown client 'curl': give it an \"exec\" command line, or use a built-in (tinyagent, naive-split, naive-truncation, naive-ghost, hang, openai-chat, openai-responses)");
         yield return Case("Unknown_consumer", $$"""{{{Recs}},"scenarios":[{"name":"a","consumer":"bored"}]}""", Validate,
             "harness.json: scenarios[0].consumer: unknown consumer 'bored' (known: read-all)");
         yield return Case("Expectation_names_unknown_client", Plus("\"expectations\":{\"nobody\":{}}"), Validate,
@@ -216,7 +216,7 @@ internal sealed class BadInputTests
         yield return R("Request_missing_messages", "POST", "/s/ok/v1/messages", """{"model":"m","max_tokens":8}""", 400, "invalid_request_error", "messages: field required.");
         yield return R("Request_without_key", "POST", "/s/ok/v1/messages", ValidBody, 401, "authentication_error", "x-api-key header is required (or authorization: Bearer <token>).", key: false);
         yield return R("Request_with_wrong_method", "GET", "/s/ok/v1/messages", null, 405, "invalid_request_error", "Method GET is not allowed on /s/ok/v1/messages; use POST.");
-        yield return R("Request_to_wrong_path", "POST", "/v1/complete", ValidBody, 404, "not_found_error", "Unknown path '/v1/complete': POST /s/{scenario}/v1/messages or /s/{scenario}/v1/chat/completions.");
+        yield return R("Request_to_wrong_path", "POST", "/v1/complete", ValidBody, 404, "not_found_error", "Unknown path '/v1/complete': POST /s/{scenario}/v1/messages or /s/{scenario}/v1/chat/completions or /s/{scenario}/v1/responses.");
         // Encoded dot segments are removed before routing: the request lands on /v1/messages, never in a parent folder.
         yield return R("Request_with_encoded_dot_dot_scenario", "POST", "/s/%2e%2e/v1/messages", ValidBody, 404, "not_found_error", "No default scenario: POST /s/{scenario}/v1/messages.");
         yield return R("Request_with_dot_dot_inside_a_scenario_name", "POST", "/s/ok..%2F..%2Fx/v1/messages", ValidBody, 404, "not_found_error", "Unknown scenario 'ok..%2F..%2Fx'.");

@@ -90,12 +90,13 @@ internal sealed class WireFaultsReplayTests
 
         Assert.That(reads.Data, Is.EqualTo(plan.Body));
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(590)));
-        // The replayer keeps waits against the timeline from its first write: each ping leaves no earlier than planned.
+        // The replayer keeps waits against the timeline from its first write: each ping leaves no earlier than planned,
+        // within the timer's own slack (a timer may fire a few ms before the high-resolution clock says it is due).
         var due = TimeSpan.Zero;
         foreach (var (chunk, sent) in plan.Chunks.Zip(evidence.Sent).Skip(1))
         {
             due += chunk.DelayBefore;
-            Assert.That(sent.At - evidence.Sent[0].At, Is.GreaterThanOrEqualTo(due - TimeSpan.FromMilliseconds(2)), $"chunk at {chunk.Offset}");
+            Assert.That(sent.At - evidence.Sent[0].At, Is.GreaterThanOrEqualTo(due - TimeSpan.FromMilliseconds(15)), $"chunk at {chunk.Offset}");
         }
 
         Assert.That(due, Is.EqualTo(TimeSpan.FromMilliseconds(600)));

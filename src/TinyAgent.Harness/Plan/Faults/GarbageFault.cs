@@ -65,7 +65,7 @@ internal sealed class GarbageFault(GarbageOptions options) : IFault
         var edits = new List<(int At, byte[] Insert, int ResumeAt)>();
         if (options.Modes.Contains("unknown-types"))
         {
-            edits.AddRange(plan.Format.UnknownTypes(events, body, at, plan.LineEnding).Select(u => (u.At, u.Bytes, u.At)));
+            edits.AddRange(plan.Format.UnknownTypeEdits(events, body, at, plan.LineEnding));
         }
 
         if (options.Modes.Contains("invalid-json"))

@@ -131,7 +131,7 @@ internal sealed class ChatCommandTests
         {
             var proxyUrl = CommandKit.UrlIn(await output.WaitForLineAsync(l => l.StartsWith("record: listening on ", StringComparison.Ordinal)));
             string root = proxyUrl.ToString().TrimEnd('/');
-            Assert.That(await output.WaitForLineAsync(l => l.Contains("OPENAI_BASE_URL", StringComparison.Ordinal)), Is.EqualTo($"  export OPENAI_BASE_URL={root}/v1    # /v1/chat/completions"));
+            Assert.That(await output.WaitForLineAsync(l => l.Contains("OPENAI_BASE_URL", StringComparison.Ordinal)), Is.EqualTo($"  export OPENAI_BASE_URL={root}/v1    # /v1/chat/completions, /v1/responses"));
             using var http = CommandKit.Client();
             var (status, body) = await ReadAsync(http, Chat(new Uri($"{root}/v1/chat/completions")));
             Assert.That(await exit.WaitAsync(CommandKit.Bound), Is.EqualTo(0), err.ToString());
