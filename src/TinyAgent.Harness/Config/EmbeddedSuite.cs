@@ -25,7 +25,7 @@ internal static class EmbeddedSuite
             .Select(n => n[Prefix.Length..])
             .Order(StringComparer.Ordinal)];
 
-    /// <summary>The embedded recordings (<c>recordings/NAME.sse</c>).</summary>
+    /// <summary>The embedded recordings (<c>recordings/NAME.sse</c>, <c>recordings/openai/NAME.sse</c>).</summary>
     public static IReadOnlyList<string> RecordingFiles { get; } =
         [.. Files.Where(f => f.StartsWith("recordings/", StringComparison.Ordinal) && f.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal))];
 
@@ -56,8 +56,8 @@ internal static class EmbeddedSuite
     {
         string name = Path.GetFileName(nameOrPath.Replace('\\', '/'));
         name = name.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal) ? name[..^RecordingLoader.Extension.Length] : name;
-        string file = $"recordings/{name}{RecordingLoader.Extension}";
-        return RecordingFiles.Contains(file) ? Load(file) : null;
+        string file = name + RecordingLoader.Extension;
+        return RecordingFiles.FirstOrDefault(f => Path.GetFileName(f) == file) is { } found ? Load(found) : null;
     }
 
     /// <summary>Builds a recording as <see cref="RecordingLoader.Load"/> does from a file; its path is the suite-relative one.</summary>
