@@ -8,7 +8,7 @@ namespace TinyAgent.Harness.Model;
 internal static class StopReasons
 {
     /// <summary>The meaning of a stop reason (<c>stop</c>, <c>length</c>, <c>tool</c>, <c>refusal</c>, <c>pause</c>), or the normalised name when unknown; null for null.</summary>
-    public static string? Meaning(string? stopReason) => stopReason?.Trim().ToLowerInvariant().Replace('-', '_') switch
+    public static string? Meaning(string? stopReason) => Normalize(stopReason) switch
     {
         null => null,
         "end_turn" or "stop_sequence" or "stop" or "end" or "completed" => "stop",
@@ -18,6 +18,33 @@ internal static class StopReasons
         "pause_turn" => "pause",
         var other => other,
     };
+
+    /// <summary>
+    /// snake_case: SDKs name the wire's values in their own casing (.NET enums: <c>ToolCalls</c>, <c>ContentFilter</c>;
+    /// kebab-case elsewhere); every spelling of one value compares equal.
+    /// </summary>
+    private static string? Normalize(string? stopReason)
+    {
+        if (stopReason is null)
+        {
+            return null;
+        }
+
+        var sb = new System.Text.StringBuilder(stopReason.Length + 4);
+        string trimmed = stopReason.Trim();
+        for (int i = 0; i < trimmed.Length; i++)
+        {
+            char c = trimmed[i];
+            if (char.IsUpper(c) && i > 0 && char.IsLower(trimmed[i - 1]))
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(c == '-' ? '_' : char.ToLowerInvariant(c));
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>The answer was cut by a token limit (<c>max_tokens</c>, <c>length</c>, ...).</summary>
     public static bool IsLength(string? stopReason) => Meaning(stopReason) == "length";

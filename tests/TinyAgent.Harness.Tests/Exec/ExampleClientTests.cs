@@ -60,6 +60,55 @@ internal sealed class ExampleClientTests
         Assert.That(run.Verdict("anthropic-dotnet", "silent-truncation"), Is.Not.EqualTo("not-exercised"), run.Describe("anthropic-dotnet"));
     }
 
+    [Test]
+    public async Task OpenAI_dotnet_examples_stream_a_complete_chat_answer_and_take_an_error_object_for_a_normal_end()
+    {
+        var run = await ExecSuite.RunAsync(
+            recordings: ["openai/chat-text", "openai/chat-error-midstream"],
+            scenarios: [Scenario("baseline", "[]")],
+            clients:
+            [
+                ExecEntry("openai-dotnet", DotnetCommand("examples/clients/openai-dotnet", "OpenAIDotnetClient"), "openai-chat"),
+                ExecEntry("meai-dotnet", DotnetCommand("examples/clients/meai-dotnet", "MeaiDotnetClient"), "openai-chat"),
+            ]);
+
+        foreach (string client in new[] { "openai-dotnet", "meai-dotnet" })
+        {
+            var runs = run.Runs(client).ToDictionary(r => r["recording"]!.GetValue<string>());
+            Assert.That(runs["chat-text"]["outcome"]!.GetValue<string>(), Is.EqualTo("completed"), run.Describe(client));
+            Assert.That(run.Verdict(client, "baseline"), Is.EqualTo("handled"), run.Describe(client));
+
+            // docs/verdicts.md: the SDK deserializes {"error": ...} as an empty update and ends at [DONE].
+            Assert.That(runs["chat-error-midstream"]["outcome"]!.GetValue<string>(), Is.EqualTo("completed"), run.Describe(client));
+            Assert.That(run.Verdict(client, "silent-truncation"), Is.EqualTo("not-handled"), run.Describe(client));
+        }
+    }
+
+    [TestCase("chat.mjs", "openai-chat", "openai/chat-text")]
+    [TestCase("responses.mjs", "openai-responses", "openai/responses-text")]
+    public async Task OpenAI_node_example_streams_a_complete_answer(string script, string format, string recording)
+    {
+        string folder = Path.Combine(RepoPaths.RepoRoot, "examples", "clients", "openai-node");
+        if (!await CommandWorksAsync("node", "--version", folder) || !await CommandWorksAsync("npm", "--version", folder))
+        {
+            Assert.Ignore("openai-node: node and npm are not both on PATH; the Node examples are not run");
+        }
+
+        if (!Directory.Exists(Path.Combine(folder, "node_modules")) &&
+            !await CommandWorksAsync("npm", "ci --no-audit --no-fund", folder, TimeSpan.FromMinutes(3)))
+        {
+            Assert.Ignore("openai-node: `npm ci` failed (no registry reachable?); run examples/run-examples.sh where it works");
+        }
+
+        var entry = ExecEntry("openai-node", $"node {script}", format);
+        entry["workingDirectory"] = folder;
+        var run = await ExecSuite.RunAsync(recordings: [recording], scenarios: [Scenario("baseline", "[]")], clients: [entry]);
+
+        var only = run.Runs("openai-node").Single();
+        Assert.That(only["outcome"]!.GetValue<string>(), Is.EqualTo("completed"), run.Describe("openai-node"));
+        Assert.That(run.Verdict("openai-node", "baseline"), Is.EqualTo("handled"), run.Describe("openai-node"));
+    }
+
     [TestCase("anthropic-node")]
     [TestCase("fetch-loop")]
     public async Task Node_example_streams_a_complete_answer(string example)

@@ -46,6 +46,7 @@ internal static class ExecSuite
         using var folder = new TempFolder();
         foreach (string name in recordings)
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(folder.File(name + ".sse"))!); // openai/chat-text keeps its folder
             File.Copy(Path.Combine(RepoPaths.RecordingsFolder, name + ".sse"), folder.File(name + ".sse"));
             string meta = Path.Combine(RepoPaths.RecordingsFolder, name + ".meta.json");
             if (File.Exists(meta))
@@ -105,7 +106,16 @@ internal static class ExecSuite
         return s;
     }
 
-    public static JsonObject ExecEntry(string name, string command) => new() { ["name"] = name, ["exec"] = command };
+    public static JsonObject ExecEntry(string name, string command, string? format = null)
+    {
+        var entry = new JsonObject { ["name"] = name, ["exec"] = command };
+        if (format is not null)
+        {
+            entry["format"] = format;
+        }
+
+        return entry;
+    }
 
     public static JsonObject BuiltIn(string name) => new() { ["name"] = name };
 }

@@ -46,6 +46,14 @@ internal sealed class BaselineJudgeTests
         Assert.That(StopReasons.IsLength("max_output_tokens"), Is.True);
     }
 
+    [TestCase("ToolCalls", "tool_calls")]
+    [TestCase("ContentFilter", "content_filter")]
+    [TestCase("EndTurn", "end_turn")]
+    [TestCase("Length", "length")]
+    [TestCase("max-tokens", "max_tokens")]
+    public void A_dotnet_enum_name_or_kebab_spelling_means_the_wire_value(string sdkName, string wire) =>
+        Assert.That(StopReasons.Meaning(sdkName), Is.EqualTo(StopReasons.Meaning(wire)));
+
     [Test]
     public void Failing_on_a_complete_stream_is_not_handled_but_failing_at_a_recorded_error_is_fine()
     {
