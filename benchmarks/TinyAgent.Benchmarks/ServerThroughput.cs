@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Replay;
 using static TinyAgent.BenchmarkSupport.ScriptArgs;
@@ -12,7 +13,7 @@ namespace TinyAgent.Benchmarks;
 /// <summary>
 /// <c>server-throughput</c>: streams/s of the replay server against plain Kestrel at concurrency 1, 8, 32, and
 /// split fidelity (share of planned separate cuts a reading client saw as read boundaries, and the cost per cut).
-/// Options: <c>--seconds N</c> per measurement (default 3), <c>--rounds N</c> (default 6; medians of paired rounds), <c>--split-streams N</c> (default 20), <c>--baseline-reads-body</c> (the Kestrel endpoint reads the request first), <c>--verbose</c>.
+/// Options: <c>--format NAME</c> (the recording's wire format: anthropic, openai-chat or openai-responses; default anthropic), <c>--seconds N</c> per measurement (default 3), <c>--rounds N</c> (default 6; medians of paired rounds), <c>--split-streams N</c> (default 20), <c>--baseline-reads-body</c> (the Kestrel endpoint reads the request first), <c>--verbose</c>.
 /// Every loop is bounded in count and time.
 /// </summary>
 internal static class ServerThroughput
@@ -34,14 +35,22 @@ internal static class ServerThroughput
         int rounds = Option(args, "--rounds", 6);
         int splitStreams = Option(args, "--split-streams", 20);
         bool verbose = args.Contains("--verbose");
-        byte[] body = Recording();
+        int at = Array.IndexOf(args, "--format");
+        var format = at >= 0 && at + 1 < args.Length ? WireFormats.Find(args[at + 1]) : WireFormats.Anthropic;
+        if (format is null)
+        {
+            await output.WriteLineAsync($"--format: unknown format '{args[at + 1]}' (known: {string.Join(", ", WireFormats.Names)})").ConfigureAwait(false);
+            return 2;
+        }
+
+        byte[] body = Recording(format);
         var plan = Plan(body, PerFrame);
-        await output.WriteLineAsync($"recording: {body.Length} bytes, {plan.Chunks.Count} chunks, no delays; {duration.TotalSeconds:0} s per measurement, median of {rounds} paired rounds").ConfigureAwait(false);
+        await output.WriteLineAsync($"recording ({format.Name}): {body.Length} bytes, {plan.Chunks.Count} chunks, no delays; {duration.TotalSeconds:0} s per measurement, median of {rounds} paired rounds").ConfigureAwait(false);
 
         await using var replay = await ReplayServer.StartAsync(new ReplayServerOptions(), StaticScenarioSource.Of("bench", plan), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
         await using var kestrel = await StartKestrelAsync(plan, args.Contains("--baseline-reads-body")).ConfigureAwait(false);
-        var kestrelUrl = new Uri(kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1/messages");
-        var replayUrl = new Uri(replay.ScenarioUrl("bench") + "/v1/messages");
+        var kestrelUrl = new Uri(kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + format.Path);
+        var replayUrl = new Uri(replay.ScenarioUrl("bench") + format.Path);
         using var client = ServerBenchmarkKit.Client();
 
         await output.WriteLineAsync("| concurrency | plain Kestrel (streams/s) | replay server (streams/s) | ratio |").ConfigureAwait(false);
@@ -50,8 +59,8 @@ internal static class ServerThroughput
         foreach (int concurrency in new[] { 1, 8, 32 })
         {
             // Warm both, then alternate rounds so background load hits both alike.
-            await StreamsPerSecondAsync(client, kestrelUrl, concurrency, body.Length, TimeSpan.FromSeconds(0.5), 5_000).ConfigureAwait(false);
-            await StreamsPerSecondAsync(client, replayUrl, concurrency, body.Length, TimeSpan.FromSeconds(0.5), 5_000).ConfigureAwait(false);
+            await StreamsPerSecondAsync(client, kestrelUrl, concurrency, body.Length, TimeSpan.FromSeconds(0.5), 5_000, format).ConfigureAwait(false);
+            await StreamsPerSecondAsync(client, replayUrl, concurrency, body.Length, TimeSpan.FromSeconds(0.5), 5_000, format).ConfigureAwait(false);
             if (memoryBefore == 0)
             {
                 memoryBefore = ManagedAfterGc();
@@ -64,8 +73,8 @@ internal static class ServerThroughput
             for (int round = 0; round < rounds; round++)
             {
                 bool kestrelFirst = round % 2 == 0;
-                double first = await StreamsPerSecondAsync(client, kestrelFirst ? kestrelUrl : replayUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false);
-                double second = await StreamsPerSecondAsync(client, kestrelFirst ? replayUrl : kestrelUrl, concurrency, body.Length, duration, 1_000_000).ConfigureAwait(false);
+                double first = await StreamsPerSecondAsync(client, kestrelFirst ? kestrelUrl : replayUrl, concurrency, body.Length, duration, 1_000_000, format).ConfigureAwait(false);
+                double second = await StreamsPerSecondAsync(client, kestrelFirst ? replayUrl : kestrelUrl, concurrency, body.Length, duration, 1_000_000, format).ConfigureAwait(false);
                 (double k, double r) = kestrelFirst ? (first, second) : (second, first);
                 kestrelRates.Add(k);
                 replayRates.Add(r);
@@ -83,7 +92,7 @@ internal static class ServerThroughput
         int requests = replay.AttemptsOf("bench");
         await output.WriteLineAsync($"memory: managed heap after GC {memoryBefore / 1024 / 1024} MB after warm-up, {memoryAfter / 1024 / 1024} MB after {requests:N0} replayed streams; working set {Environment.WorkingSet / 1024 / 1024} MB").ConfigureAwait(false);
 
-        await SplitFidelityAsync(body, splitStreams, output).ConfigureAwait(false);
+        await SplitFidelityAsync(body, format, splitStreams, output).ConfigureAwait(false);
         return 0;
     }
 
@@ -102,7 +111,7 @@ internal static class ServerThroughput
     }
 
     /// <summary>A split inside every frame (both sides of each split chunk are cuts the client must see), at several gaps.</summary>
-    private static async Task SplitFidelityAsync(byte[] body, int streams, TextWriter output)
+    private static async Task SplitFidelityAsync(byte[] body, IWireFormat format, int streams, TextWriter output)
     {
         var plan = Plan(body, b =>
         {
@@ -126,7 +135,7 @@ internal static class ServerThroughput
                 TimeProvider.System,
                 CancellationToken.None).ConfigureAwait(false);
             using var client = ServerBenchmarkKit.Client();
-            var url = new Uri(server.ScenarioUrl("split") + "/v1/messages");
+            var url = new Uri(server.ScenarioUrl("split") + format.Path);
             long seen = 0, planned = 0;
             var times = new List<double>();
             var buffer = new byte[256 * 1024];
@@ -134,7 +143,7 @@ internal static class ServerThroughput
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var clock = Stopwatch.StartNew();
-                using var request = Request(url);
+                using var request = Request(url, format);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
                 await using var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
                 var boundaries = new HashSet<int>();
