@@ -42,7 +42,7 @@ internal static class ChunksCommand
         string? url = parse.GetValue(Url);
         if ((path is null) == (url is null))
         {
-            throw new ConfigException("chunks: give either a RECORDING or --url");
+            throw new HarnessInputException("chunks", "give either a RECORDING or --url");
         }
 
         ChunkReport report;
@@ -50,7 +50,7 @@ internal static class ChunksCommand
         {
             if (parse.GetValue(Header) is { Length: > 0 })
             {
-                throw new ConfigException("--header: only with --url");
+                throw new HarnessInputException("--header", "only with --url");
             }
 
             var recording = LoadRecording(context, path);
@@ -61,17 +61,17 @@ internal static class ChunksCommand
         {
             if (parse.GetValue(Chunking) is not null)
             {
-                throw new ConfigException("--chunking: only with a RECORDING (a live stream is cut by the network)");
+                throw new HarnessInputException("--chunking", "only with a RECORDING (a live stream is cut by the network)");
             }
 
             string formatName = parse.GetValue(Format)!;
             var format = WireFormats.Find(formatName)
-                ?? throw new ConfigException($"--format: unknown format '{formatName}' (known: {string.Join(", ", WireFormats.Names)})");
+                ?? throw new HarnessInputException("--format", $"unknown format '{formatName}' (known: {string.Join(", ", WireFormats.Names)})");
             var target = StreamProbe.EndpointUrl(url!, format);
             int seconds = parse.GetValue(TimeoutSeconds);
             if (seconds < 1)
             {
-                throw new ConfigException($"--timeout: must be at least 1 second, not {seconds}");
+                throw new HarnessInputException("--timeout", $"must be at least 1 second, not {seconds}");
             }
 
             string key = Environment.GetEnvironmentVariable(format.Sdk.ApiKeyVariable) is { Length: > 0 } k ? k : "sk-dummy-key";
@@ -114,9 +114,9 @@ internal static class ChunksCommand
         {
             return RecordingLoader.Load(full);
         }
-        catch (RecordingException ex)
+        catch (HarnessInputException ex)
         {
-            throw new ConfigException(ex.Message.Replace(full, path, StringComparison.Ordinal));
+            throw new HarnessInputException(ex.Where?.Replace(full, path, StringComparison.Ordinal), ex.What, ex);
         }
     }
 
@@ -127,24 +127,17 @@ internal static class ChunksCommand
             return [recording.Meta.Timeline is { Count: > 0 } ? new RecordedChunkingFault(new RecordedChunkingOptions()) : new PerFrameChunkingFault(new PerFrameChunkingOptions())];
         }
 
-        try
-        {
-            var parts = PlanSpec.SplitTopLevel(spec, ';');
-            return parts.Count == 0
-                ? throw new ConfigException("--chunking: empty spec")
-                : [.. parts.Select(p => FaultRegistry.Parse(p, "--chunking"))];
-        }
-        catch (FaultConfigException ex)
-        {
-            throw new ConfigException(ex.Message);
-        }
+        var parts = PlanSpec.SplitTopLevel(spec, ';');
+        return parts.Count == 0
+            ? throw new HarnessInputException("--chunking", "empty spec")
+            : [.. parts.Select(p => FaultRegistry.Parse(p, "--chunking"))];
     }
 
     private static KeyValuePair<string, string> ParseHeader(string header)
     {
         int colon = header.IndexOf(':', StringComparison.Ordinal);
         return colon <= 0
-            ? throw new ConfigException($"--header: '{header}' is not NAME:VALUE")
+            ? throw new HarnessInputException("--header", $"'{header}' is not NAME:VALUE")
             : new(header[..colon].Trim(), header[(colon + 1)..].Trim());
     }
 }

@@ -27,13 +27,13 @@ internal static class GenerateCommand
             int count = parse.GetValue(Count);
             if (count is < 1 or > MaxCount)
             {
-                throw new ConfigException($"--count: must be from 1 to {MaxCount}, not {count}");
+                throw new HarnessInputException("--count", $"must be from 1 to {MaxCount}, not {count}");
             }
 
             var options = new GeneratorOptions();
             if (parse.GetValue(Words) is { } words)
             {
-                options = words >= 1 ? options with { MinWords = words, MaxWords = words } : throw new ConfigException($"--words: must be at least 1, not {words}");
+                options = words >= 1 ? options with { MinWords = words, MaxWords = words } : throw new HarnessInputException("--words", $"must be at least 1, not {words}");
             }
 
             options = options with

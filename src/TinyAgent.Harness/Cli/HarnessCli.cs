@@ -46,7 +46,7 @@ internal static class HarnessCli
             };
             return await parse.InvokeAsync(config, context.Interrupt).ConfigureAwait(false);
         }
-        catch (ConfigException ex)
+        catch (HarnessInputException ex)
         {
             context.Err.WriteLine($"tinyagent-harness: {ex.Message.ReplaceLineEndings(" ").TrimEnd()}");
             return ExitCodes.BadInput;

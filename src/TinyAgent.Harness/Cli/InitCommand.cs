@@ -23,14 +23,14 @@ internal static class InitCommand
         string root = context.Resolve(dir);
         if (File.Exists(root))
         {
-            throw new ConfigException($"init: '{dir}' is a file, not a folder");
+            throw new HarnessInputException("init", $"'{dir}' is a file, not a folder");
         }
 
         // Checked before anything is written, so a refusal leaves the folder as it was.
         var existing = EmbeddedSuite.Files.Where(f => File.Exists(Path.Combine(root, f))).ToList();
         if (existing.Count > 0 && !force)
         {
-            throw new ConfigException($"init: {Path.Combine(dir, existing[0])}{(existing.Count > 1 ? $" and {existing.Count - 1} more file(s)" : "")} already exist; pass --force to overwrite");
+            throw new HarnessInputException("init", $"{Path.Combine(dir, existing[0])}{(existing.Count > 1 ? $" and {existing.Count - 1} more file(s)" : "")} already exist; pass --force to overwrite");
         }
 
         try
@@ -45,7 +45,7 @@ internal static class InitCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException($"init: cannot write to '{dir}': {ex.Message.Split('\n', 2)[0].Trim()}");
+            throw new HarnessInputException("init", $"cannot write to '{dir}': {ex.Message.Split('\n', 2)[0].Trim()}");
         }
 
         context.Out.WriteLine($"init: wrote {EmbeddedSuite.ConfigFile}, {EmbeddedSuite.SchemaFile} and {EmbeddedSuite.RecordingFiles.Count} recordings (recordings/) to {root}{(existing.Count > 0 ? $" ({existing.Count} file(s) overwritten)" : "")}");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using TinyAgent.Harness.Config;
-using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
@@ -38,7 +37,7 @@ internal static class RecordCommand
         string outPath = context.Resolve(parse.GetValue(Out)!);
         if (!outPath.EndsWith(RecordingLoader.Extension, StringComparison.Ordinal))
         {
-            throw new ConfigException($"--out: '{parse.GetValue(Out)}' must end with {RecordingLoader.Extension}");
+            throw new HarnessInputException("--out", $"'{parse.GetValue(Out)}' must end with {RecordingLoader.Extension}");
         }
 
         RunCommand.EnsureWritable(Path.GetDirectoryName(outPath)!);
@@ -59,9 +58,9 @@ internal static class RecordCommand
         {
             proxy = await RecordingProxy.StartAsync(options, context.Time, context.Interrupt).ConfigureAwait(false);
         }
-        catch (ReplayServerException ex)
+        catch (HarnessInputException ex)
         {
-            throw new ConfigException($"record: {ex.Message}");
+            throw ex.Within("record");
         }
 
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -50,7 +50,7 @@ internal static class RunCommand
         var only = parse.GetValue(ClientOption) ?? [];
         foreach (string name in only.Where(n => clients.All(c => c.Name != n)))
         {
-            throw new ConfigException($"--client: unknown client '{name}' (known: {string.Join(", ", clients.Select(c => c.Name))})");
+            throw new HarnessInputException("--client", $"unknown client '{name}' (known: {string.Join(", ", clients.Select(c => c.Name))})");
         }
 
         if (only.Length > 0)
@@ -62,7 +62,7 @@ internal static class RunCommand
         string execFormat = parse.GetValue(ClientFormatOption) ?? "anthropic";
         if (Formats.WireFormats.Find(execFormat) is null)
         {
-            throw new ConfigException($"--client-format: unknown format '{execFormat}' (known: {string.Join(", ", Formats.WireFormats.Names)})");
+            throw new HarnessInputException("--client-format", $"unknown format '{execFormat}' (known: {string.Join(", ", Formats.WireFormats.Names)})");
         }
 
         for (int i = 0; i < execs.Length; i++)
@@ -71,7 +71,7 @@ internal static class RunCommand
             string name = execs.Length == 1 ? "exec" : $"exec-{i + 1}";
             if (config.Clients.Any(c => c.Name == name))
             {
-                throw new ConfigException($"--client-exec: names its client '{name}', which {config.Shown} already uses for a client; rename that client");
+                throw new HarnessInputException("--client-exec", $"names its client '{name}', which {config.Shown} already uses for a client; rename that client");
             }
 
             clients.Add(new ClientConfig(name, execs[i], null, execFormat));
@@ -80,7 +80,7 @@ internal static class RunCommand
         var scenarioNames = parse.GetValue(ScenarioOption) ?? [];
         foreach (string name in scenarioNames.Where(n => config.Scenarios.All(sc => sc.Name != n) && !inputs.Skipped.Contains(n)))
         {
-            throw new ConfigException($"--scenario: unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name).Concat(inputs.Skipped))})");
+            throw new HarnessInputException("--scenario", $"unknown scenario '{name}' (known: {string.Join(", ", config.Scenarios.Select(sc => sc.Name).Concat(inputs.Skipped))})");
         }
 
         var skipped = inputs.Skipped.Where(n => scenarioNames.Length == 0 || scenarioNames.Contains(n)).ToList();
@@ -159,7 +159,7 @@ internal static class RunCommand
                 {
                     string baseVar = wire == Formats.WireFormats.Anthropic ? "$ANTHROPIC_BASE_URL" : "$OPENAI_BASE_URL (which ends in /v1)";
                     string path = wire == Formats.WireFormats.Anthropic ? wire.Path : wire.Path["/v1".Length..];
-                    throw new ConfigException(
+                    throw new HarnessInputException(null, 
                         $"client '{client.Name}' (`{client.Exec}`) {what} on its first run (the control on {probe.Name}, no fault); " +
                         $"the exec contract expects a program that POSTs to {baseVar}{path} and prints the answer's text on stdout (exit 0 when complete) or writes HARNESS_RESULT_FILE (docs/exec.md)");
                 }
@@ -211,11 +211,11 @@ internal static class RunCommand
             {
                 if (File.Exists(at))
                 {
-                    throw new ConfigException($"--out: cannot write to '{directory}': '{at}' is a file, not a folder");
+                    throw new HarnessInputException("--out", $"cannot write to '{directory}': '{at}' is a file, not a folder");
                 }
             }
 
-            throw new ConfigException($"--out: cannot write to '{directory}': {ex.Message.Split('\n', 2)[0].Trim()}");
+            throw new HarnessInputException("--out", $"cannot write to '{directory}': {ex.Message.Split('\n', 2)[0].Trim()}");
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using TinyAgent.Harness.Formats;
-using TinyAgent.Harness.Hosting;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
@@ -41,19 +40,19 @@ internal static class ServeCommand
         string? replayText = parse.GetValue(Replay);
         if (new[] { scenarioName, chaosText, replayText }.Count(v => v is not null) > 1)
         {
-            throw new ConfigException("serve: give only one of --scenario, --chaos and --replay");
+            throw new HarnessInputException("serve", "give only one of --scenario, --chaos and --replay");
         }
 
         if (scenarioName is not null && config.Scenarios.All(s => s.Name != scenarioName))
         {
-            throw new ConfigException($"--scenario: unknown scenario '{scenarioName}' (known: {string.Join(", ", config.Scenarios.Select(s => s.Name))})");
+            throw new HarnessInputException("--scenario", $"unknown scenario '{scenarioName}' (known: {string.Join(", ", config.Scenarios.Select(s => s.Name))})");
         }
 
         Recording? fixedRecording = null;
         if (parse.GetValue(Recording) is { } recordingName)
         {
             fixedRecording = inputs.Recordings.FirstOrDefault(r => r.Name == recordingName)
-                ?? throw new ConfigException($"--recording: '{recordingName}' is not one of the config's recordings (known: {string.Join(", ", inputs.Recordings.Select(r => r.Name))})");
+                ?? throw new HarnessInputException("--recording", $"'{recordingName}' is not one of the config's recordings (known: {string.Join(", ", inputs.Recordings.Select(r => r.Name))})");
         }
 
         var chaos = chaosText is null ? null : ChaosSpec.Parse(chaosText);
@@ -77,9 +76,9 @@ internal static class ServeCommand
         {
             server = await ReplayServer.StartAsync(options, source, context.Time, context.Interrupt).ConfigureAwait(false);
         }
-        catch (ReplayServerException ex)
+        catch (HarnessInputException ex)
         {
-            throw new ConfigException($"serve: {ex.Message}");
+            throw ex.Within("serve");
         }
 
         await using (server.ConfigureAwait(false))

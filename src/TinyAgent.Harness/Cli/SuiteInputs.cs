@@ -42,14 +42,14 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         {
             for (int i = 0; i < config.Recordings.Count; i++)
             {
-                recordings.AddRange(LoadConfigPattern(config, config.Recordings[i], $"{config.File}: recordings[{i}]: "));
+                recordings.AddRange(LoadConfigPattern(config, config.Recordings[i], $"{config.File}: recordings[{i}]"));
             }
         }
 
         var duplicate = recordings.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ConfigException($"recording name '{duplicate.Key}' is used by {string.Join(" and ", duplicate.Select(r => r.Path))}; names must be unique");
+            throw new HarnessInputException(null, $"recording name '{duplicate.Key}' is used by {string.Join(" and ", duplicate.Select(r => r.Path))}; names must be unique");
         }
 
         var skipped = new List<string>();
@@ -60,7 +60,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
                 // The user chose the recordings: a scenario made for others is simply not part of this run.
                 skipped.Add(recordingOverrides.Count > 0
                     ? scenario.Name
-                    : throw new ConfigException($"{config.File}: scenarios[{i}].recordings: matches none of the suite's recordings"));
+                    : throw new HarnessInputException(config.File, $"scenarios[{i}].recordings: matches none of the suite's recordings"));
             }
         }
 
@@ -76,16 +76,16 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
             if (config.Embedded)
             {
                 var embedded = EmbeddedSuite.LoadGlob(pattern);
-                return embedded.Count > 0 ? embedded : throw new RecordingException($"{pattern}: matches no embedded recording");
+                return embedded.Count > 0 ? embedded : throw new HarnessInputException(pattern, "matches no embedded recording");
             }
 
             return pattern.Contains('*') || pattern.Contains('?')
                 ? RecordingLoader.LoadGlob(pattern, config.BaseDirectory)
                 : [RecordingLoader.Load(pattern, config.BaseDirectory)];
         }
-        catch (RecordingException ex)
+        catch (HarnessInputException ex)
         {
-            throw new ConfigException(where + ex.Message);
+            throw ex.Within(where);
         }
     }
 
@@ -120,14 +120,14 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
             {
                 return RecordingLoader.LoadGlob(rest, folder);
             }
-            catch (RecordingException ex) when (ex.Message.StartsWith(rest + ": ", StringComparison.Ordinal))
+            catch (HarnessInputException ex) when (ex.Where == rest)
             {
-                throw new RecordingException(pattern + ex.Message[rest.Length..]);
+                throw new HarnessInputException(pattern, ex.What);
             }
         }
-        catch (RecordingException ex)
+        catch (HarnessInputException ex)
         {
-            throw new ConfigException("--recording: " + ex.Message);
+            throw ex.Within("--recording");
         }
     }
 

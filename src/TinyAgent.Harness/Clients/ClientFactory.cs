@@ -38,6 +38,6 @@ internal sealed class ClientFactory(HarnessConfig? config, string workingDirecto
 
         return BuiltIns.TryGetValue(client.Name, out var make)
             ? make()
-            : throw new ConfigException($"unknown client '{client.Name}' (built-in: {string.Join(", ", BuiltInNames)})");
+            : throw new HarnessInputException(null, $"unknown client '{client.Name}' (built-in: {string.Join(", ", BuiltInNames)})");
     }
 }

@@ -18,7 +18,7 @@ internal static class ConfigLoader
         string display = System.IO.Path.GetFileName(path);
         if (!System.IO.File.Exists(path))
         {
-            throw new ConfigException($"{path}: file not found");
+            throw new HarnessInputException(path, "file not found");
         }
 
         byte[] bytes;
@@ -28,11 +28,11 @@ internal static class ConfigLoader
         }
         catch (IOException ex)
         {
-            throw new ConfigException($"{path}: cannot read: {ex.Message}");
+            throw new HarnessInputException(path, $"cannot read: {ex.Message}");
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new ConfigException($"{path}: cannot read: {ex.Message}");
+            throw new HarnessInputException(path, $"cannot read: {ex.Message}");
         }
 
         return Parse(bytes, display, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
@@ -47,8 +47,7 @@ internal static class ConfigLoader
         }
         catch (JsonException ex)
         {
-            string reason = ex.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd('.', ' ');
-            throw new ConfigException($"{file}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {reason}");
+            throw HarnessInputException.InJson(file, ex, "invalid JSON");
         }
 
         using (doc)
@@ -179,16 +178,7 @@ internal static class ConfigLoader
             {
                 foreach (var fault in f.Array())
                 {
-                    IFault instance;
-                    try
-                    {
-                        instance = FaultRegistry.FromJson(fault.Element, fault.Path);
-                    }
-                    catch (FaultConfigException ex)
-                    {
-                        throw new ConfigException($"{fault.File}: {ex.Message}");
-                    }
-
+                    var instance = FaultRegistry.FromJson(fault.Element, $"{fault.File}: {fault.Path}");
                     faults.Add(instance);
                     descriptions.Add(FaultRegistry.Describe(instance));
                 }

@@ -10,7 +10,7 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     public string Path { get; } = path;
     public JsonElement Element { get; } = element;
 
-    public ConfigException Error(string what) => new($"{File}: {(Path.Length == 0 ? "(root)" : Path)}: {what}");
+    public HarnessInputException Error(string what) => new($"{File}: {(Path.Length == 0 ? "(root)" : Path)}", what);
 
     public JsonNav Child(string name, JsonElement value) => new(File, Path.Length == 0 ? name : $"{Path}.{name}", value);
 

@@ -43,7 +43,7 @@ internal interface IWireFormat
     RateLimitHeaders RateLimits(bool limited, TimeSpan reset);
 
     /// <summary>
-    /// The reference reader: what a correct client reads from a body. Throws <see cref="RecordingFormatException"/>
+    /// The reference reader: what a correct client reads from a body. Throws <see cref="HarnessInputException"/>
     /// naming the event and what is wrong when the body is not this format.
     /// </summary>
     ExpectedResult Read(byte[] body);

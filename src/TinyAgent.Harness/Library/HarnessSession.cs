@@ -97,7 +97,7 @@ public sealed class HarnessSession : IAsyncDisposable
             {
                 faults.Add(FaultRegistry.Parse(scenario.Faults[i], $"faults[{i}]"));
             }
-            catch (FaultConfigException e)
+            catch (HarnessInputException e)
             {
                 throw new ArgumentException($"scenario '{scenario.Recording}': {e.Message}", nameof(scenario), e);
             }
@@ -245,7 +245,7 @@ public sealed class HarnessSession : IAsyncDisposable
 
             all.AddRange(options.RecordingPaths.Select(p => RecordingLoader.Load(p)));
         }
-        catch (RecordingException e)
+        catch (HarnessInputException e)
         {
             throw new ArgumentException(e.Message, nameof(options), e);
         }

@@ -10,12 +10,12 @@ internal readonly record struct ShardSpec(int Index, int Count)
         var parts = text.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int n))
         {
-            throw new ConfigException($"--shard: '{text}' is not K/N (for example 1/4)");
+            throw new HarnessInputException("--shard", $"'{text}' is not K/N (for example 1/4)");
         }
 
         if (n < 1 || k < 1 || k > n)
         {
-            throw new ConfigException($"--shard: '{text}' needs 1 <= K <= N");
+            throw new HarnessInputException("--shard", $"'{text}' needs 1 <= K <= N");
         }
 
         return new ShardSpec(k, n);

@@ -24,7 +24,7 @@ internal sealed record ChaosSpec(IReadOnlyList<ChaosEntry> Entries)
         {
             if (part.Contains(':', StringComparison.Ordinal) && !part.Contains('(', StringComparison.Ordinal))
             {
-                throw new ConfigException($"--chaos: '{part}': write options in parentheses inside --chaos, e.g. split(fraction=0.5)=2");
+                throw new HarnessInputException("--chaos", $"'{part}': write options in parentheses inside --chaos, e.g. split(fraction=0.5)=2");
             }
 
             int close = part.LastIndexOf(')');
@@ -33,20 +33,13 @@ internal sealed record ChaosSpec(IReadOnlyList<ChaosEntry> Entries)
             double weight = 1;
             if (eq >= 0 && (!double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out weight) || !double.IsFinite(weight) || weight <= 0))
             {
-                throw new ConfigException($"--chaos: '{part}': the weight after '=' must be a positive number");
+                throw new HarnessInputException("--chaos", $"'{part}': the weight after '=' must be a positive number");
             }
 
-            try
-            {
-                entries.Add(new ChaosEntry(fault == "none" ? null : FaultRegistry.Parse(fault, $"--chaos: {fault}"), weight));
-            }
-            catch (FaultConfigException ex)
-            {
-                throw new ConfigException(ex.Message);
-            }
+            entries.Add(new ChaosEntry(fault == "none" ? null : FaultRegistry.Parse(fault, $"--chaos: {fault}"), weight));
         }
 
-        return entries.Count == 0 ? throw new ConfigException("--chaos: no faults given (e.g. split=3,error-event=1,drop=1,stall=1)") : new ChaosSpec(entries);
+        return entries.Count == 0 ? throw new HarnessInputException("--chaos", "no faults given (e.g. split=3,error-event=1,drop=1,stall=1)") : new ChaosSpec(entries);
     }
 
     /// <summary>Picks one entry by weight.</summary>

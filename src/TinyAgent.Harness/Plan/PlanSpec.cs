@@ -21,7 +21,7 @@ internal sealed partial record PlanSpec(int Seed, int Attempt, string Recording,
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"seed={Seed} attempt={Attempt} recording={Recording} faults={(Faults.Count == 0 ? "none" : string.Join(';', Faults))}");
 
-    /// <summary>Parses a spec, or a whole <c>serve</c> log line holding one after <c>replay: </c>. Throws <see cref="ConfigException"/> naming <paramref name="where"/>.</summary>
+    /// <summary>Parses a spec, or a whole <c>serve</c> log line holding one after <c>replay: </c>. Throws <see cref="HarnessInputException"/> naming <paramref name="where"/>.</summary>
     public static PlanSpec Parse(string text, string where)
     {
         string spec = text.Trim();
@@ -34,17 +34,17 @@ internal sealed partial record PlanSpec(int Seed, int Attempt, string Recording,
         var match = SpecPattern().Match(spec);
         if (!match.Success)
         {
-            throw new ConfigException($"{where}: '{Shorten(spec)}' is not a plan spec (expected: seed=N attempt=N recording=NAME faults=DESC;DESC)");
+            throw new HarnessInputException(where, $"'{Shorten(spec)}' is not a plan spec (expected: seed=N attempt=N recording=NAME faults=DESC;DESC)");
         }
 
         if (!int.TryParse(match.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int seed))
         {
-            throw new ConfigException($"{where}: seed '{match.Groups[1].Value}' is not a 32-bit integer");
+            throw new HarnessInputException(where, $"seed '{match.Groups[1].Value}' is not a 32-bit integer");
         }
 
         if (!int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int attempt) || attempt < 1)
         {
-            throw new ConfigException($"{where}: attempt '{match.Groups[2].Value}' must be an integer of at least 1");
+            throw new HarnessInputException(where, $"attempt '{match.Groups[2].Value}' must be an integer of at least 1");
         }
 
         string faults = match.Groups[4].Value.Trim();
@@ -52,17 +52,7 @@ internal sealed partial record PlanSpec(int Seed, int Attempt, string Recording,
     }
 
     /// <summary>The faults, created from their descriptions.</summary>
-    public IReadOnlyList<IFault> CreateFaults(string where)
-    {
-        try
-        {
-            return [.. Faults.Select((d, i) => FaultRegistry.Parse(d, $"faults[{i}]"))];
-        }
-        catch (FaultConfigException ex)
-        {
-            throw new ConfigException($"{where}: {ex.Message}");
-        }
-    }
+    public IReadOnlyList<IFault> CreateFaults(string where) => [.. Faults.Select((d, i) => FaultRegistry.Parse(d, $"{where}: faults[{i}]"))];
 
     /// <summary>Plans the response again from a recording of the spec's name.</summary>
     public ReplayPlan Plan(Recording recording, string where) => FaultPlanner.Plan(recording, CreateFaults(where), Attempt, Seed);

@@ -5,12 +5,9 @@ using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Recordings;
 
-/// <summary>A recording or its sidecar cannot be used. The message is one line: file, position or field, and what is wrong.</summary>
-internal sealed class RecordingException(string message) : Exception(message);
-
 /// <summary>
 /// Loads <c>NAME.sse</c> (the body exactly as it came off the wire) and its optional <c>NAME.meta.json</c> sidecar,
-/// and rejects anything a replay could not use with a one-line <see cref="RecordingException"/>.
+/// and rejects anything a replay could not use with a one-line <see cref="HarnessInputException"/>.
 /// A stream that contains an <c>error</c> event or lacks <c>message_stop</c> is valid: that is part of the recording.
 /// Positions are 1-based; columns count bytes.
 /// </summary>
@@ -34,13 +31,13 @@ internal static class RecordingLoader
 
         if (!File.Exists(full))
         {
-            throw new RecordingException($"{ssePath}: recording not found");
+            throw new HarnessInputException(ssePath, "recording not found");
         }
 
         byte[] body = File.ReadAllBytes(full);
         if (body.Length == 0)
         {
-            throw new RecordingException($"{ssePath}: recording is empty (0 bytes)"); // before the sidecar, whose offsets it would contradict
+            throw new HarnessInputException(ssePath, "recording is empty (0 bytes)"); // before the sidecar, whose offsets it would contradict
         }
 
         string sidecarPath = SidecarPathFor(full);
@@ -63,13 +60,13 @@ internal static class RecordingLoader
         ArgumentNullException.ThrowIfNull(baseDirectory);
         if (!Directory.Exists(baseDirectory))
         {
-            throw new RecordingException($"{pattern}: folder '{baseDirectory}' does not exist");
+            throw new HarnessInputException(pattern, $"folder '{baseDirectory}' does not exist");
         }
 
         // A glob never climbs out of its folder: '..' would let the matcher walk (and load from) the parent tree.
         if (Path.IsPathRooted(pattern) || pattern.Replace('\\', '/').Split('/').Contains(".."))
         {
-            throw new RecordingException($"{pattern}: a recordings glob must stay inside '{baseDirectory}' (no '..' and no absolute path)");
+            throw new HarnessInputException(pattern, $"a recordings glob must stay inside '{baseDirectory}' (no '..' and no absolute path)");
         }
 
         var matcher = new Matcher(StringComparison.Ordinal);
@@ -80,7 +77,7 @@ internal static class RecordingLoader
             .ToList();
         if (files.Count == 0)
         {
-            throw new RecordingException($"{pattern}: matches no {Extension} files under '{baseDirectory}'");
+            throw new HarnessInputException(pattern, $"matches no {Extension} files under '{baseDirectory}'");
         }
 
         return [.. files.Select(f => Load(Path.GetRelativePath(baseDirectory, f), baseDirectory))];
@@ -96,21 +93,21 @@ internal static class RecordingLoader
     {
         if (body.Length == 0)
         {
-            throw new RecordingException($"{file}: recording is empty (0 bytes)");
+            throw new HarnessInputException(file, "recording is empty (0 bytes)");
         }
 
         int control = body.AsSpan().IndexOfAnyExcept(TextBytes);
         if (control >= 0)
         {
             var (line, col) = Position(body, control);
-            throw new RecordingException($"{file}:{line}:{col}: binary data, not text (byte 0x{body[control]:X2} at byte offset {control})");
+            throw new HarnessInputException($"{file}:{line}:{col}", $"binary data, not text (byte 0x{body[control]:X2} at byte offset {control})");
         }
 
         int bad = FirstInvalidUtf8(body);
         if (bad >= 0)
         {
             var (line, col) = Position(body, bad);
-            throw new RecordingException($"{file}:{line}:{col}: invalid UTF-8 (byte 0x{body[bad]:X2} at byte offset {bad})");
+            throw new HarnessInputException($"{file}:{line}:{col}", $"invalid UTF-8 (byte 0x{body[bad]:X2} at byte offset {bad})");
         }
 
         if (!isStream)
@@ -127,16 +124,16 @@ internal static class RecordingLoader
         var wire = format is not null && Formats.WireFormats.Find(format) is { } named ? named : Formats.WireFormats.Detect(body);
         if (wire.CheckRecording(layout, body) is { } problem)
         {
-            throw new RecordingException($"{file}: {problem}");
+            throw new HarnessInputException(file, problem);
         }
 
         try
         {
             return (layout, wire.Read(body));
         }
-        catch (Formats.RecordingFormatException ex)
+        catch (HarnessInputException ex)
         {
-            throw new RecordingException($"{file}: {ex.Message}");
+            throw ex.Within(file);
         }
     }
 
@@ -148,7 +145,7 @@ internal static class RecordingLoader
         if (bad >= 0)
         {
             var (line, col) = Position(json, bad);
-            throw new RecordingException($"{file}:{line}:{col}: sidecar is not valid UTF-8 (byte 0x{json[bad]:X2} at byte offset {bad})");
+            throw new HarnessInputException($"{file}:{line}:{col}", $"sidecar is not valid UTF-8 (byte 0x{json[bad]:X2} at byte offset {bad})");
         }
 
         JsonDocument doc;
@@ -158,7 +155,7 @@ internal static class RecordingLoader
         }
         catch (JsonException ex)
         {
-            throw new RecordingException($"{file}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: sidecar is not valid JSON: {Reason(ex)}");
+            throw HarnessInputException.InJson(file, ex, "sidecar is not valid JSON");
         }
 
         using (doc)
@@ -166,7 +163,7 @@ internal static class RecordingLoader
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new RecordingException($"{file}: sidecar must be a JSON object, not {Kind(root)}");
+                throw new HarnessInputException(file, $"sidecar must be a JSON object, not {Kind(root)}");
             }
 
             int status = RecordingMeta.Default.Status;
@@ -180,7 +177,7 @@ internal static class RecordingLoader
                     case "status":
                         if (prop.Value.ValueKind != JsonValueKind.Number || !prop.Value.TryGetInt32(out status) || status is < 100 or > 599)
                         {
-                            throw new RecordingException($"{file}: field 'status' must be an integer from 100 to 599, not {Show(prop.Value)}");
+                            throw new HarnessInputException(file, $"field 'status' must be an integer from 100 to 599, not {Show(prop.Value)}");
                         }
 
                         break;
@@ -194,12 +191,12 @@ internal static class RecordingLoader
                         format = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString() : null;
                         if (format is null || Formats.WireFormats.Find(format) is null)
                         {
-                            throw new RecordingException($"{file}: field 'format' must be one of {string.Join(", ", Formats.WireFormats.Names)}, not {Show(prop.Value)}");
+                            throw new HarnessInputException(file, $"field 'format' must be one of {string.Join(", ", Formats.WireFormats.Names)}, not {Show(prop.Value)}");
                         }
 
                         break;
                     default:
-                        throw new RecordingException($"{file}: unknown field '{prop.Name}' (known: status, headers, timeline, format)");
+                        throw new HarnessInputException(file, $"unknown field '{prop.Name}' (known: status, headers, timeline, format)");
                 }
             }
 
@@ -211,7 +208,7 @@ internal static class RecordingLoader
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new RecordingException($"{file}: field 'headers' must be an object of name to string value, not {Show(value)}");
+            throw new HarnessInputException(file, $"field 'headers' must be an object of name to string value, not {Show(value)}");
         }
 
         var headers = new List<KeyValuePair<string, string>>();
@@ -219,12 +216,12 @@ internal static class RecordingLoader
         {
             if (h.Value.ValueKind != JsonValueKind.String)
             {
-                throw new RecordingException($"{file}: field 'headers.{h.Name}' must be a string, not {Show(h.Value)}");
+                throw new HarnessInputException(file, $"field 'headers.{h.Name}' must be a string, not {Show(h.Value)}");
             }
 
             if (h.Name.Length == 0 || h.Name.Any(c => c <= ' ' || c >= 0x7F || c == ':'))
             {
-                throw new RecordingException($"{file}: header name '{h.Name}' is not a valid HTTP header name");
+                throw new HarnessInputException(file, $"header name '{h.Name}' is not a valid HTTP header name");
             }
 
             headers.Add(new(h.Name, h.Value.GetString()!));
@@ -237,7 +234,7 @@ internal static class RecordingLoader
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw new RecordingException($"{file}: field 'timeline' must be an array of {{\"offset\",\"atMs\"}}, not {Show(value)}");
+            throw new HarnessInputException(file, $"field 'timeline' must be an array of {{\"offset\",\"atMs\"}}, not {Show(value)}");
         }
 
         var chunks = new List<RecordedChunk>();
@@ -247,7 +244,7 @@ internal static class RecordingLoader
             string at = $"timeline[{i}]";
             if (entry.ValueKind != JsonValueKind.Object)
             {
-                throw new RecordingException($"{file}: {at} must be an object {{\"offset\",\"atMs\"}}, not {Show(entry)}");
+                throw new HarnessInputException(file, $"{at} must be an object {{\"offset\",\"atMs\"}}, not {Show(entry)}");
             }
 
             int? offset = null;
@@ -259,41 +256,41 @@ internal static class RecordingLoader
                     case "offset":
                         offset = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int o) && o >= 0
                             ? o
-                            : throw new RecordingException($"{file}: {at}.offset must be a non-negative integer (bytes), not {Show(p.Value)}");
+                            : throw new HarnessInputException(file, $"{at}.offset must be a non-negative integer (bytes), not {Show(p.Value)}");
                         break;
                     case "atMs":
                         atMs = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out double ms) && ms >= 0 && double.IsFinite(ms)
                             ? ms
-                            : throw new RecordingException($"{file}: {at}.atMs must be a non-negative number (milliseconds), not {Show(p.Value)}");
+                            : throw new HarnessInputException(file, $"{at}.atMs must be a non-negative number (milliseconds), not {Show(p.Value)}");
                         break;
                     default:
-                        throw new RecordingException($"{file}: {at} has unknown field '{p.Name}' (known: offset, atMs)");
+                        throw new HarnessInputException(file, $"{at} has unknown field '{p.Name}' (known: offset, atMs)");
                 }
             }
 
             if (offset is null || atMs is null)
             {
-                throw new RecordingException($"{file}: {at} is missing '{(offset is null ? "offset" : "atMs")}'");
+                throw new HarnessInputException(file, $"{at} is missing '{(offset is null ? "offset" : "atMs")}'");
             }
 
             if (i == 0 && offset != 0)
             {
-                throw new RecordingException($"{file}: timeline[0].offset must be 0, not {offset}");
+                throw new HarnessInputException(file, $"timeline[0].offset must be 0, not {offset}");
             }
 
             if (i > 0 && offset <= chunks[^1].Offset)
             {
-                throw new RecordingException($"{file}: {at}.offset {offset} is not after timeline[{i - 1}].offset {chunks[^1].Offset}; offsets must ascend");
+                throw new HarnessInputException(file, $"{at}.offset {offset} is not after timeline[{i - 1}].offset {chunks[^1].Offset}; offsets must ascend");
             }
 
             if (i > 0 && atMs < chunks[^1].AtMs)
             {
-                throw new RecordingException($"{file}: {at}.atMs {atMs} is before timeline[{i - 1}].atMs {chunks[^1].AtMs}; times must not go back");
+                throw new HarnessInputException(file, $"{at}.atMs {atMs} is before timeline[{i - 1}].atMs {chunks[^1].AtMs}; times must not go back");
             }
 
             if (offset >= bodyLength && bodyLength > 0)
             {
-                throw new RecordingException($"{file}: {at}.offset {offset} is at or beyond the body length {bodyLength}: sidecar contradicts body length");
+                throw new HarnessInputException(file, $"{at}.offset {offset} is at or beyond the body length {bodyLength}: sidecar contradicts body length");
             }
 
             chunks.Add(new RecordedChunk(offset.Value, atMs.Value));
@@ -302,7 +299,7 @@ internal static class RecordingLoader
 
         return chunks.Count > 0
             ? chunks
-            : throw new RecordingException($"{file}: field 'timeline' is empty; omit it for one chunk per frame");
+            : throw new HarnessInputException(file, "field 'timeline' is empty; omit it for one chunk per frame");
     }
 
     private static void CheckFrameJson(string file, byte[] body, SseFrame frame)
@@ -331,7 +328,7 @@ internal static class RecordingLoader
         if (dataLines.All(d => body.AsSpan(d.Start, d.Length).Trim(" \t"u8).IsEmpty))
         {
             var (line, col) = Position(body, dataLines[0].Start);
-            throw new RecordingException($"{file}:{line}:{col}: data of {ev} is empty; expected a JSON object");
+            throw new HarnessInputException($"{file}:{line}:{col}", $"data of {ev} is empty; expected a JSON object");
         }
 
         // The usual frame has one data line: check it in place; several lines are joined with LF as the parser does.
@@ -369,7 +366,7 @@ internal static class RecordingLoader
             int dataLine = (int)Math.Min(ex.LineNumber ?? 0, dataLines.Count - 1);
             int offset = dataLines[dataLine].Start + (int)(ex.BytePositionInLine ?? 0);
             var (line, col) = Position(body, offset);
-            throw new RecordingException($"{file}:{line}:{col}: data of {ev} is not valid JSON: {Reason(ex)}");
+            throw new HarnessInputException($"{file}:{line}:{col}", $"data of {ev} is not valid JSON: {HarnessInputException.JsonReason(ex)}");
         }
     }
 
@@ -377,12 +374,12 @@ internal static class RecordingLoader
     {
         if (!IsUnder(full, Path.GetFullPath(rootFolder)))
         {
-            throw new RecordingException($"{shown}: path is outside the recordings folder '{rootFolder}'");
+            throw new HarnessInputException(shown, $"path is outside the recordings folder '{rootFolder}'");
         }
 
         if (!IsUnder(RealPath(full), RealPath(Path.GetFullPath(rootFolder))))
         {
-            throw new RecordingException($"{shown}: symbolic link leads outside the recordings folder '{rootFolder}'");
+            throw new HarnessInputException(shown, $"symbolic link leads outside the recordings folder '{rootFolder}'");
         }
     }
 
@@ -448,13 +445,6 @@ internal static class RecordingLoader
         }
 
         return (line, offset - lineStart + 1);
-    }
-
-    private static string Reason(JsonException ex)
-    {
-        string m = ex.Message;
-        int cut = m.IndexOf(" Path: ", StringComparison.Ordinal) is >= 0 and var p ? p : m.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        return (cut >= 0 ? m[..cut] : m).Trim().TrimEnd('.').ReplaceLineEndings(" ");
     }
 
     private static string Kind(JsonElement e) => e.ValueKind switch

@@ -65,7 +65,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
     /// <summary>The upstream's base URL; a format's path is appended to it.</summary>
     public Uri Upstream => _upstream;
 
-    /// <summary>Starts listening. Throws <see cref="ReplayServerException"/> (one line) when the address cannot be bound.</summary>
+    /// <summary>Starts listening. Throws <see cref="Model.HarnessInputException"/> (one line) when the address cannot be bound.</summary>
     public static async Task<RecordingProxy> StartAsync(RecordingProxyOptions options, TimeProvider time, CancellationToken ct)
     {
         var address = ListenAddress.Parse("Proxy", options.Host, options.Port);

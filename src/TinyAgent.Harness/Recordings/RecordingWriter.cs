@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 
+using TinyAgent.Harness.Model;
+
 namespace TinyAgent.Harness.Recordings;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class RecordingWriter
         ArgumentNullException.ThrowIfNull(ssePath);
         if (!ssePath.EndsWith(RecordingLoader.Extension, StringComparison.OrdinalIgnoreCase))
         {
-            throw new RecordingException($"{ssePath}: a recording's file name must end with {RecordingLoader.Extension}");
+            throw new HarnessInputException(ssePath, $"a recording's file name must end with {RecordingLoader.Extension}");
         }
 
         WriteAtomically(ssePath, body);

@@ -23,7 +23,7 @@ internal static class StreamProbe
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ConfigException($"{option}: '{url}' is not an http or https URL");
+            throw new HarnessInputException(option, $"'{url}' is not an http or https URL");
         }
 
         string path = uri.AbsolutePath.TrimEnd('/');
@@ -68,7 +68,7 @@ internal static class StreamProbe
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            throw new ConfigException($"--url: no response from {url}: {e.Message.Split('\n')[0]}");
+            throw new HarnessInputException("--url", $"no response from {url}: {e.Message.Split('\n')[0]}");
         }
 
         using (response)

@@ -95,7 +95,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     /// <summary>Raised when a request was answered with an API error before any plan (no key, bad JSON, unknown path).</summary>
     public event Action<RequestLogEntry>? RequestRejected;
 
-    /// <summary>Starts a server. Throws <see cref="ReplayServerException"/> (one-line message) if the address cannot be bound.</summary>
+    /// <summary>Starts a server. Throws <see cref="HarnessInputException"/> (one-line message) if the address cannot be bound.</summary>
     public static async Task<ReplayServer> StartAsync(ReplayServerOptions options, IScenarioSource scenarios, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -41,7 +41,7 @@ internal sealed class ServeSource : IScenarioSource
         if (replay is not null)
         {
             var recording = recordings.FirstOrDefault(r => r.Name == replay.Recording)
-                ?? throw new ConfigException($"--replay: recording '{replay.Recording}' is not one of the config's recordings (known: {string.Join(", ", recordings.Select(r => r.Name))})");
+                ?? throw new HarnessInputException("--replay", $"recording '{replay.Recording}' is not one of the config's recordings (known: {string.Join(", ", recordings.Select(r => r.Name))})");
             _replay = (replay, recording, replay.Plan(recording, "--replay"));
         }
     }

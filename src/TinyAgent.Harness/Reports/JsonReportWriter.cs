@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Reports;
 
@@ -15,7 +16,7 @@ internal sealed class JsonReportWriter : IReportWriter
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
 
         // Verdicts, outcomes and statuses stay enums until here: named once, in kebab-case (not-handled, gave-up).
-        Converters = { new JsonStringEnumConverter(Model.EnumNames.Policy, allowIntegerValues: false) },
+        Converters = { new JsonStringEnumConverter(EnumNames.Policy, allowIntegerValues: false) },
     };
 
     public string Format => "json";
@@ -30,15 +31,15 @@ internal sealed class JsonReportWriter : IReportWriter
         {
             using var stream = File.OpenRead(path);
             return JsonSerializer.Deserialize<SuiteReport>(stream, Options)
-                ?? throw new Model.ConfigException($"{path}: empty report");
+                ?? throw new HarnessInputException(path, "empty report");
         }
         catch (JsonException ex)
         {
-            throw new Model.ConfigException($"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: not a harness report: {ex.Message.Split(" Path:", 2)[0]}");
+            throw HarnessInputException.InJson(path, ex, "not a harness report");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new Model.ConfigException($"{path}: cannot read: {ex.Message}");
+            throw new HarnessInputException(path, $"cannot read: {ex.Message}");
         }
     }
 }

@@ -100,14 +100,14 @@ internal static class ReportBuilder
     {
         if (shards.Count == 0)
         {
-            throw new ConfigException("merge: no reports given");
+            throw new HarnessInputException("merge", "no reports given");
         }
 
         int seed = shards[0].Seed;
         var mismatch = shards.FirstOrDefault(s => s.Seed != seed);
         if (mismatch is not null)
         {
-            throw new ConfigException($"merge: reports come from different seeds ({seed} and {mismatch.Seed}); shards of one suite share a seed");
+            throw new HarnessInputException("merge", $"reports come from different seeds ({seed} and {mismatch.Seed}); shards of one suite share a seed");
         }
 
         var runs = shards.SelectMany(s => s.Runs).GroupBy(r => r.Id).Select(g => g.First()).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();

@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Faults;
 
@@ -44,7 +45,7 @@ internal sealed class FaultRegistryTests
     [TestCase("""[1]""", "scenarios[2].faults[0]: must be an object with a \"kind\"")]
     public void Bad_json_gives_a_one_line_error_naming_the_field(string json, string message)
     {
-        Assert.That(() => FaultRegistry.FromJson(json, Path), Throws.TypeOf<FaultConfigException>().With.Message.EqualTo(message));
+        Assert.That(() => FaultRegistry.FromJson(json, Path), Throws.TypeOf<HarnessInputException>().With.Message.EqualTo(message));
     }
 
     [TestCase("fixed:size=0", "--chunking.size: must be at least 1")]
@@ -55,7 +56,7 @@ internal sealed class FaultRegistryTests
     [TestCase("random(min=1", "--chunking: 'random(min=1' is missing its closing ')'")]
     public void Bad_compact_spec_gives_a_one_line_error(string spec, string message)
     {
-        Assert.That(() => FaultRegistry.Parse(spec, "--chunking"), Throws.TypeOf<FaultConfigException>().With.Message.EqualTo(message));
+        Assert.That(() => FaultRegistry.Parse(spec, "--chunking"), Throws.TypeOf<HarnessInputException>().With.Message.EqualTo(message));
     }
 
     [TestCase("random:min=1,max=64", "random(min=1,max=64)")]

@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;
@@ -26,7 +27,7 @@ internal sealed class GarbageFaultTests
         int bad = TestStreams.EventTypes(plan.Body).Count(t => t is null);
 
         Assert.That(bad, Is.EqualTo(1));
-        Assert.Throws<Formats.RecordingFormatException>(() => ReferenceReader.Read(plan.Body));
+        Assert.Throws<HarnessInputException>(() => ReferenceReader.Read(plan.Body));
         Assert.That(plan.Expected, Is.Null);
         Assert.That(plan.Facts.Garbage, Is.True);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TinyAgent.Harness.Plan;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan.Faults;
 
 namespace TinyAgent.Harness.Tests.Faults;
@@ -119,6 +120,6 @@ internal sealed class HttpErrorFaultTests
     [TestCase("http-error:retryAfterDate=-1", "f.retryAfterDate: must not be negative")]
     public void Conflicting_or_negative_retry_options_are_rejected(string spec, string message)
     {
-        Assert.That(() => FaultRegistry.Parse(spec, "f"), Throws.InstanceOf<FaultConfigException>().With.Message.EqualTo(message));
+        Assert.That(() => FaultRegistry.Parse(spec, "f"), Throws.InstanceOf<HarnessInputException>().With.Message.EqualTo(message));
     }
 }

@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Formats;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan.Faults;
 using TinyAgent.Harness.Recordings;
 
@@ -62,6 +63,6 @@ internal sealed class PauseFaultTests
     [TestCase("pause:afterEvents=-1", "f.afterEvents: must not be negative")]
     public void Bad_options_are_rejected(string spec, string message)
     {
-        Assert.That(() => FaultRegistry.Parse(spec, "f"), Throws.InstanceOf<FaultConfigException>().With.Message.EqualTo(message));
+        Assert.That(() => FaultRegistry.Parse(spec, "f"), Throws.InstanceOf<HarnessInputException>().With.Message.EqualTo(message));
     }
 }

@@ -1,4 +1,5 @@
 using TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Recordings;
 
 namespace TinyAgent.Harness.Tests.Faults;
@@ -41,6 +42,6 @@ internal sealed class ToolCutFaultTests
     [Test]
     public void At_fraction_outside_zero_to_one_is_rejected()
     {
-        Assert.That(() => FaultRegistry.Parse("tool-cut:atFraction=1.5", "f"), Throws.InstanceOf<FaultConfigException>().With.Message.EqualTo("f.atFraction: must be between 0 and 1"));
+        Assert.That(() => FaultRegistry.Parse("tool-cut:atFraction=1.5", "f"), Throws.InstanceOf<HarnessInputException>().With.Message.EqualTo("f.atFraction: must be between 0 and 1"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Recordings;
 
@@ -87,7 +88,7 @@ internal sealed class RecordingLoaderErrorTests
         const string Body = "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
             + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.ValidateBody("e.sse", Encoding.UTF8.GetBytes(Body)));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.ValidateBody("e.sse", Encoding.UTF8.GetBytes(Body)));
 
         Assert.That(ex!.Message, Is.EqualTo("e.sse: no message_start event (the first event is 'content_block_start'); a Messages stream starts with one or with an error event"));
     }
@@ -95,7 +96,7 @@ internal sealed class RecordingLoaderErrorTests
     [Test]
     public void Sidecar_with_invalid_UTF_8_is_rejected_with_its_position()
     {
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.ParseSidecar("r.meta.json", [.. "{\n \"headers\": {\"a\": \""u8, 0xEF, .. "\"}}"u8], 10));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.ParseSidecar("r.meta.json", [.. "{\n \"headers\": {\"a\": \""u8, 0xEF, .. "\"}}"u8], 10));
         Assert.That(ex!.Message, Is.EqualTo("r.meta.json:2:20: sidecar is not valid UTF-8 (byte 0xEF at byte offset 21)"));
     }
 
@@ -106,7 +107,7 @@ internal sealed class RecordingLoaderErrorTests
         string file = dir.File("bad.sse");
         File.WriteAllBytes(file, body);
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load(file));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load(file));
         Assert.That(ex!.Message, Is.EqualTo(message.Replace("{f}", file, StringComparison.Ordinal)));
         Assert.That(ex!.Message, Does.Not.Contain('\n'));
     }
@@ -120,7 +121,7 @@ internal sealed class RecordingLoaderErrorTests
         File.WriteAllText(dir.File("bad.meta.json"), sidecar);
         Assert.That(new FileInfo(file).Length, Is.EqualTo(248));
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load(file));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load(file));
         Assert.That(ex!.Message, Is.EqualTo(message.Replace("{m}", dir.File("bad.meta.json"), StringComparison.Ordinal)));
         Assert.That(ex!.Message, Does.Not.Contain('\n'));
     }
@@ -132,9 +133,9 @@ internal sealed class RecordingLoaderErrorTests
         string root = Directory.CreateDirectory(dir.File("recordings")).FullName;
         File.WriteAllText(dir.File("outside.sse"), Valid);
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load("../outside.sse", root));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load("../outside.sse", root));
         Assert.That(ex!.Message, Is.EqualTo($"../outside.sse: path is outside the recordings folder '{root}'"));
-        ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load(dir.File("outside.sse"), root));
+        ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load(dir.File("outside.sse"), root));
         Assert.That(ex!.Message, Is.EqualTo($"{dir.File("outside.sse")}: path is outside the recordings folder '{root}'"));
     }
 
@@ -147,9 +148,9 @@ internal sealed class RecordingLoaderErrorTests
         File.CreateSymbolicLink(Path.Combine(root, "link.sse"), dir.File("secret.sse"));
         Directory.CreateSymbolicLink(Path.Combine(root, "sub"), dir.Path);
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load("link.sse", root));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load("link.sse", root));
         Assert.That(ex!.Message, Is.EqualTo($"link.sse: symbolic link leads outside the recordings folder '{root}'"));
-        ex = Assert.Throws<RecordingException>(() => RecordingLoader.Load("sub/secret.sse", root));
+        ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.Load("sub/secret.sse", root));
         Assert.That(ex!.Message, Is.EqualTo($"sub/secret.sse: symbolic link leads outside the recordings folder '{root}'"));
     }
 
@@ -168,9 +169,9 @@ internal sealed class RecordingLoaderErrorTests
     {
         using var dir = new TempFolder();
 
-        Assert.That(Assert.Throws<RecordingException>(() => RecordingLoader.Load("nope.sse", dir.Path))!.Message,
+        Assert.That(Assert.Throws<HarnessInputException>(() => RecordingLoader.Load("nope.sse", dir.Path))!.Message,
             Is.EqualTo("nope.sse: recording not found"));
-        Assert.That(Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("**/*.sse", dir.Path))!.Message,
+        Assert.That(Assert.Throws<HarnessInputException>(() => RecordingLoader.LoadGlob("**/*.sse", dir.Path))!.Message,
             Is.EqualTo($"**/*.sse: matches no .sse files under '{dir.Path}'"));
     }
 
@@ -181,7 +182,7 @@ internal sealed class RecordingLoaderErrorTests
         string root = Directory.CreateDirectory(dir.File("recordings")).FullName;
         File.WriteAllText(dir.File("outside.sse"), Valid);
 
-        var ex = Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("../*.sse", root));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingLoader.LoadGlob("../*.sse", root));
         Assert.That(ex!.Message, Is.EqualTo($"../*.sse: a recordings glob must stay inside '{root}' (no '..' and no absolute path)"));
     }
 

@@ -1,8 +1,9 @@
 using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Recordings;
 
-/// <summary>Seeded fuzzing of the loader's checks: anything either loads or is rejected with a one-line RecordingException.</summary>
+/// <summary>Seeded fuzzing of the loader's checks: anything either loads or is rejected with a one-line HarnessInputException.</summary>
 internal sealed class RecordingLoaderFuzzTests
 {
     private const int Iterations = 3000;
@@ -62,7 +63,7 @@ internal sealed class RecordingLoaderFuzzTests
         {
             load(input);
         }
-        catch (RecordingException ex)
+        catch (HarnessInputException ex)
         {
             Assert.That(ex.Message, Does.StartWith("fuzz.").And.Not.Contain('\n'), $"iteration {iteration}");
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Recordings;
 
@@ -62,7 +63,7 @@ internal sealed class RecordingWriterTests
     public void A_name_without_the_sse_extension_is_refused()
     {
         using var dir = new TempFolder();
-        var ex = Assert.Throws<RecordingException>(() => RecordingWriter.Write(dir.File("a.txt"), "x"u8, null));
+        var ex = Assert.Throws<HarnessInputException>(() => RecordingWriter.Write(dir.File("a.txt"), "x"u8, null));
         Assert.That(ex!.Message, Is.EqualTo($"{dir.File("a.txt")}: a recording's file name must end with .sse"));
     }
 

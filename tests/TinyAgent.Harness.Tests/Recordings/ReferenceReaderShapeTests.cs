@@ -1,5 +1,6 @@
 using System.Text;
 using TinyAgent.Harness.Recordings;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Tests.Recordings;
 
@@ -18,7 +19,7 @@ internal sealed class ReferenceReaderShapeTests
     public void Malformed_shapes_name_the_event_and_the_field(string data, string message)
     {
         byte[] body = Encoding.UTF8.GetBytes(Start + $"event: x\ndata: {data}\n\n");
-        var ex = Assert.Throws<Formats.RecordingFormatException>(() => ReferenceReader.Read(body));
+        var ex = Assert.Throws<HarnessInputException>(() => ReferenceReader.Read(body));
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
 using TinyAgent.Harness.Cli;
-using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Replay;
 using TinyAgent.Harness.Reports;
@@ -194,7 +194,7 @@ internal sealed class BadInputTests
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var error = await Assert.ThrowsAsync<ReplayServerException>(() =>
+        var error = await Assert.ThrowsAsync<HarnessInputException>(() =>
             ReplayServer.StartAsync(new ReplayServerOptions { Port = port }, StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None)
                 .WaitAsync(Kit.Bound));
 

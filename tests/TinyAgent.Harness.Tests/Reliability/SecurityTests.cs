@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Kit = TinyAgent.Harness.Tests.Server.ServerTestKit;
-using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
@@ -35,7 +35,7 @@ internal sealed class SecurityTests
         using var warnings = new StringWriter();
         var options = new ReplayServerOptions { Host = "192.0.2.1", Port = 45999, Warnings = warnings };
 
-        var error = await Assert.ThrowsAsync<ReplayServerException>(() =>
+        var error = await Assert.ThrowsAsync<HarnessInputException>(() =>
             ReplayServer.StartAsync(options, StaticScenarioSource.Of("ok", Kit.PlanOf(Kit.TextStream(1), Kit.PerFrame)), TimeProvider.System, CancellationToken.None).WaitAsync(Kit.Bound));
 
         Assert.That(warnings.ToString().TrimEnd(), Is.EqualTo("warning: the replay server listens on 192.0.2.1, reachable from other machines; it serves recordings to anyone who connects."));
@@ -153,9 +153,9 @@ internal sealed class SecurityTests
     public void A_config_glob_climbing_out_of_its_folder_is_refused_before_any_file_is_read()
     {
         using var dir = new TempFolder();
-        var error = Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("../**/*.sse", dir.Path));
+        var error = Assert.Throws<HarnessInputException>(() => RecordingLoader.LoadGlob("../**/*.sse", dir.Path));
         Assert.That(error!.Message, Is.EqualTo($"../**/*.sse: a recordings glob must stay inside '{dir.Path}' (no '..' and no absolute path)"));
-        Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("/etc/**/*.sse", dir.Path));
+        Assert.Throws<HarnessInputException>(() => RecordingLoader.LoadGlob("/etc/**/*.sse", dir.Path));
     }
 
     [Test]
@@ -168,7 +168,7 @@ internal sealed class SecurityTests
         Directory.CreateDirectory(dir.File("recordings"));
         File.CreateSymbolicLink(dir.File("recordings/link.sse"), outside.File("secret.sse"));
 
-        var error = Assert.Throws<RecordingException>(() => RecordingLoader.LoadGlob("recordings/*.sse", dir.Path));
+        var error = Assert.Throws<HarnessInputException>(() => RecordingLoader.LoadGlob("recordings/*.sse", dir.Path));
 
         Assert.That(error!.Message, Is.EqualTo($"recordings/link.sse: symbolic link leads outside the recordings folder '{dir.Path}'"));
     }

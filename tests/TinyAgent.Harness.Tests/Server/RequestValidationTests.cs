@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan;
 using TinyAgent.Harness.Recordings;
 using TinyAgent.Harness.Replay;
@@ -168,7 +168,7 @@ internal sealed class RequestValidationTests
         occupant.Start();
         int port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var error = await Assert.ThrowsAsync<ReplayServerException>(() => ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", PlanOf(TextStream(1))), new ReplayServerOptions { Port = port }));
+        var error = await Assert.ThrowsAsync<HarnessInputException>(() => ServerTestKit.StartAsync(StaticScenarioSource.Of("ok", PlanOf(TextStream(1))), new ReplayServerOptions { Port = port }));
 
         Assert.That(error!.Message, Is.EqualTo($"Port {port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one."));
     }
@@ -179,7 +179,7 @@ internal sealed class RequestValidationTests
         var warnings = new StringWriter();
 
         // An address this machine does not own: the warning comes first, then binding fails, so nothing is ever exposed.
-        var error = await Assert.ThrowsAsync<ReplayServerException>(() => ServerTestKit.StartAsync(
+        var error = await Assert.ThrowsAsync<HarnessInputException>(() => ServerTestKit.StartAsync(
             StaticScenarioSource.Of("ok", PlanOf(TextStream(1))),
             new ReplayServerOptions { Host = "192.0.2.1", Port = 18_080, Warnings = warnings }));
 

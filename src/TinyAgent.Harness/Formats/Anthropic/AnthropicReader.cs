@@ -34,7 +34,7 @@ internal static class AnthropicReader
             }
             catch (JsonException ex)
             {
-                throw new RecordingFormatException($"event {events} ({item.EventType}): data is not valid JSON: {ex.Message}");
+                throw new HarnessInputException($"event {events} ({item.EventType})", $"data is not valid JSON: {HarnessInputException.JsonReason(ex)}");
             }
 
             using (doc)
@@ -42,7 +42,7 @@ internal static class AnthropicReader
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new RecordingFormatException($"event {events} ({item.EventType}): data is a JSON {Kind(root)}, not an object");
+                    throw new HarnessInputException($"event {events} ({item.EventType})", $"data is a JSON {Kind(root)}, not an object");
                 }
 
                 string type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
@@ -75,7 +75,7 @@ internal static class AnthropicReader
                             var delta = Obj(root, "delta", at);
                             if (!blocks.TryGetValue(index, out var block))
                             {
-                                throw new RecordingFormatException($"event {events}: content_block_delta for block {index}, which never started");
+                                throw new HarnessInputException($"event {events}", $"content_block_delta for block {index}, which never started");
                             }
 
                             switch (Str(delta, "type", at, "delta.type"))
@@ -181,6 +181,6 @@ internal static class AnthropicReader
     /// <summary>Which event a shape error is in, for one-line messages.</summary>
     private readonly record struct Where(int Event, string Type)
     {
-        public RecordingFormatException Error(string what) => new($"event {Event} ({Type}): {what}");
+        public HarnessInputException Error(string what) => new($"event {Event} ({Type})", what);
     }
 }

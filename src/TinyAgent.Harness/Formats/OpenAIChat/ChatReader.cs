@@ -46,7 +46,7 @@ internal static class ChatReader
             }
             catch (JsonException ex)
             {
-                throw new RecordingFormatException($"event {events}: data is not valid JSON (nor [DONE]): {ex.Message}");
+                throw new HarnessInputException($"event {events}", $"data is not valid JSON (nor [DONE]): {HarnessInputException.JsonReason(ex)}");
             }
 
             using (doc)
@@ -178,6 +178,6 @@ internal static class ChatReader
     /// <summary>Which chunk a shape error is in, for one-line messages.</summary>
     private readonly record struct Where(int Event)
     {
-        public RecordingFormatException Error(string what) => new($"event {Event} (chat.completion.chunk): {what}");
+        public HarnessInputException Error(string what) => new($"event {Event} (chat.completion.chunk)", what);
     }
 }

@@ -38,7 +38,7 @@ internal static class ResponsesReader
             }
             catch (JsonException ex)
             {
-                throw new RecordingFormatException($"event {events} ({item.EventType}): data is not valid JSON: {ex.Message}");
+                throw new HarnessInputException($"event {events} ({item.EventType})", $"data is not valid JSON: {HarnessInputException.JsonReason(ex)}");
             }
 
             using (doc)
@@ -46,11 +46,11 @@ internal static class ResponsesReader
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new RecordingFormatException($"event {events} ({item.EventType}): data is a JSON {Kind(root)}, not an object");
+                    throw new HarnessInputException($"event {events} ({item.EventType})", $"data is a JSON {Kind(root)}, not an object");
                 }
 
                 bool named = item.EventType != SseParser.EventTypeDefault;
-                string type = Json.String(root, "type") ?? (named ? item.EventType : throw new RecordingFormatException($"event {events}: no event name and no field 'type'"));
+                string type = Json.String(root, "type") ?? (named ? item.EventType : throw new HarnessInputException($"event {events}", "no event name and no field 'type'"));
                 var at = new Where(events, type);
                 if (named && type != item.EventType)
                 {
@@ -200,6 +200,6 @@ internal static class ResponsesReader
     /// <summary>Which event a shape error is in, for one-line messages.</summary>
     private readonly record struct Where(int Event, string Type)
     {
-        public RecordingFormatException Error(string what) => new($"event {Event} ({Type}): {what}");
+        public HarnessInputException Error(string what) => new($"event {Event} ({Type})", what);
     }
 }

@@ -5,10 +5,9 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TinyAgent.Harness.Plan.Faults;
+using TinyAgent.Harness.Model;
 
-/// <summary>Bad fault configuration; the message is one line: <c>path.field: what is wrong</c>.</summary>
-internal sealed class FaultConfigException(string message) : Exception(message);
+namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>One option of a fault kind, for docs and schema: its config name, CLR type and default.</summary>
 internal sealed record FaultOptionInfo(string Name, Type Type, object? Default);
@@ -49,7 +48,7 @@ internal static class FaultRegistry
         var errors = options.Validate().Select(e => Join(path, e)).ToList();
         if (errors.Count > 0)
         {
-            throw new FaultConfigException(string.Join("; ", errors));
+            throw new HarnessInputException(null, string.Join("; ", errors));
         }
 
         return (IFault)Activator.CreateInstance(info.FaultType, options)!;
@@ -60,17 +59,17 @@ internal static class FaultRegistry
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new FaultConfigException($"{Label(path)}: must be an object with a \"kind\"");
+            throw new HarnessInputException(Label(path), $"must be an object with a \"kind\"");
         }
 
         if (!element.TryGetProperty("kind", out var kindElement))
         {
-            throw new FaultConfigException($"{Join(path, "kind")}: missing (known kinds: {KnownKinds})");
+            throw new HarnessInputException(Join(path, "kind"), $"missing (known kinds: {KnownKinds})");
         }
 
         if (kindElement.ValueKind != JsonValueKind.String)
         {
-            throw new FaultConfigException($"{Join(path, "kind")}: must be a string");
+            throw new HarnessInputException(Join(path, "kind"), $"must be a string");
         }
 
         var info = Kind(kindElement.GetString()!, path);
@@ -89,7 +88,7 @@ internal static class FaultRegistry
         }
         catch (JsonException ex)
         {
-            throw new FaultConfigException($"{Label(path)}: not valid JSON ({ex.Message.Split('\n')[0]})");
+            throw new HarnessInputException(Label(path), $"not valid JSON ({HarnessInputException.JsonReason(ex)})");
         }
 
         using (doc)
@@ -115,7 +114,7 @@ internal static class FaultRegistry
             {
                 if (!args.EndsWith(')'))
                 {
-                    throw new FaultConfigException($"{Label(path)}: '{spec}' is missing its closing ')'");
+                    throw new HarnessInputException(Label(path), $"'{spec}' is missing its closing ')'");
                 }
 
                 args = args[..^1];
@@ -190,11 +189,11 @@ internal static class FaultRegistry
 
     private static FaultKindInfo Kind(string kind, string path) =>
         ByKind.GetValueOrDefault(kind)
-        ?? throw new FaultConfigException($"{Join(path, "kind")}: unknown fault kind '{kind}' (known: {KnownKinds})");
+        ?? throw new HarnessInputException(Join(path, "kind"), $"unknown fault kind '{kind}' (known: {KnownKinds})");
 
     private static PropertyInfo Property(FaultKindInfo info, string name, string path) =>
         OptionProperties(info.OptionsType).FirstOrDefault(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name) == name)
-        ?? throw new FaultConfigException($"{Join(path, name)}: unknown option of '{info.Kind}' ({Known(info)})");
+        ?? throw new HarnessInputException(Join(path, name), $"unknown option of '{info.Kind}' ({Known(info)})");
 
     private static string Known(FaultKindInfo info) =>
         info.Options.Count == 0 ? "it has no options" : "known: " + string.Join(", ", info.Options.Select(o => o.Name));
@@ -215,7 +214,7 @@ internal static class FaultRegistry
         {
             string field = FieldOf(ex.Path);
             var property = Property(info, field, path);
-            throw new FaultConfigException($"{Join(path, field)}: must be {Expected(property.PropertyType)}");
+            throw new HarnessInputException(Join(path, field), $"must be {Expected(property.PropertyType)}");
         }
 
         return Create(options, path);
@@ -250,14 +249,14 @@ internal static class FaultRegistry
         {
             return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int i)
                 ? JsonValue.Create(i)
-                : throw new FaultConfigException($"{field}: '{value}' is not an integer");
+                : throw new HarnessInputException(field, $"'{value}' is not an integer");
         }
 
         if (target == typeof(double))
         {
             return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
                 ? JsonValue.Create(d)
-                : throw new FaultConfigException($"{field}: '{value}' is not a number");
+                : throw new HarnessInputException(field, $"'{value}' is not a number");
         }
 
         if (target == typeof(bool))
@@ -266,7 +265,7 @@ internal static class FaultRegistry
             {
                 "true" => JsonValue.Create(true),
                 "false" => JsonValue.Create(false),
-                _ => throw new FaultConfigException($"{field}: '{value}' must be true or false"),
+                _ => throw new HarnessInputException(field, $"'{value}' must be true or false"),
             };
         }
 
@@ -287,7 +286,7 @@ internal static class FaultRegistry
             int eq = args.IndexOf('=', pos);
             if (eq < 0)
             {
-                throw new FaultConfigException($"{Label(path)}: '{args[pos..]}' is not name=value");
+                throw new HarnessInputException(Label(path), $"'{args[pos..]}' is not name=value");
             }
 
             string name = args[pos..eq].Trim();
@@ -303,7 +302,7 @@ internal static class FaultRegistry
 
                 if (end >= args.Length)
                 {
-                    throw new FaultConfigException($"{Join(path, name)}: unterminated quoted value");
+                    throw new HarnessInputException(Join(path, name), $"unterminated quoted value");
                 }
 
                 value = JsonSerializer.Deserialize<string>(args[pos..(end + 1)])!;
@@ -319,7 +318,7 @@ internal static class FaultRegistry
 
             if (pos < args.Length && args[pos] != ',')
             {
-                throw new FaultConfigException($"{Join(path, name)}: expected ',' after the value");
+                throw new HarnessInputException(Join(path, name), $"expected ',' after the value");
             }
 
             pos++;

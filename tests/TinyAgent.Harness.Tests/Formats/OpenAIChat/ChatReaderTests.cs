@@ -131,7 +131,7 @@ internal sealed class ChatReaderTests
     [TestCase("data: {\"choices\":[{\"index\":-1}]}\n\n", "field 'choices[].index' must be a non-negative integer, not -1")]
     public void A_body_that_is_not_chat_completions_names_the_event_and_the_problem(string body, string message)
     {
-        var ex = Assert.Throws<RecordingFormatException>(() => Read(body));
+        var ex = Assert.Throws<HarnessInputException>(() => Read(body));
         Assert.That(ex!.Message, Does.Contain(message));
     }
 

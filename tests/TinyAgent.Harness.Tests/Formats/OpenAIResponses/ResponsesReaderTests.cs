@@ -102,7 +102,7 @@ internal sealed class ResponsesReaderTests
     {
         string body = TestStreams.Text(ResponsesStreams.Text.Body).Replace($"\"sequence_number\":{old},", $"\"sequence_number\":{replacement},", StringComparison.Ordinal);
 
-        Assert.That(() => Read(body), Throws.TypeOf<RecordingFormatException>().With.Message.EqualTo(message));
+        Assert.That(() => Read(body), Throws.TypeOf<HarnessInputException>().With.Message.EqualTo(message));
     }
 
     [TestCase("event: response.created\ndata: {\"type\":\"response.completed\",\"sequence_number\":0}\n\n", "event 1 (response.completed): the event line names 'response.created' but the data's type is 'response.completed'")]
@@ -113,7 +113,7 @@ internal sealed class ResponsesReaderTests
     [TestCase("data: {\"sequence_number\":0}\n\n", "event 1: no event name and no field 'type'")]
     public void A_body_that_is_not_a_responses_stream_is_refused_naming_the_event(string body, string message)
     {
-        Assert.That(() => Read(body), Throws.TypeOf<RecordingFormatException>().With.Message.StartsWith(message));
+        Assert.That(() => Read(body), Throws.TypeOf<HarnessInputException>().With.Message.StartsWith(message));
     }
 
     [Test]
