@@ -20,16 +20,12 @@ internal sealed record BandwidthOptions : IFaultOptions
 /// <c>bytesPerSecond / 100</c> bytes (one byte at least), and each piece waits for the time its predecessor takes on
 /// the link, so pieces go out about every 10 ms and the whole body at the capped rate. Adds to other waits. Lossless.
 /// </summary>
-[Fault("bandwidth", typeof(BandwidthOptions))]
-internal sealed class BandwidthFault(BandwidthOptions options) : IFault
+[Fault("bandwidth", typeof(BandwidthOptions), FaultStage.Timing)]
+internal sealed class BandwidthFault(BandwidthOptions options) : Fault<BandwidthOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Timing;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
-        int piece = Math.Max(1, options.BytesPerSecond / 100);
+        int piece = Math.Max(1, Options.BytesPerSecond / 100);
         int[] ends = [.. plan.Cuts, plan.Body.Length];
         int start = 0;
         foreach (int end in ends)
@@ -45,7 +41,7 @@ internal sealed class BandwidthFault(BandwidthOptions options) : IFault
         int previous = 0;
         foreach (int cut in plan.Cuts.ToArray())
         {
-            plan.AddDelay(cut, TimeSpan.FromSeconds((double)(cut - previous) / options.BytesPerSecond));
+            plan.AddDelay(cut, TimeSpan.FromSeconds((double)(cut - previous) / Options.BytesPerSecond));
             previous = cut;
         }
     }

@@ -14,16 +14,12 @@ internal sealed record BomOptions : IFaultOptions
 /// does not, or that only looks for it whole in the first read, loses the first event (eventsource-parser PR #41).
 /// Applied after chunking so every other cut and wait moves with its bytes and the BOM is exactly the first 3 bytes.
 /// </summary>
-[Fault("bom", typeof(BomOptions))]
-internal sealed class BomFault(BomOptions options) : IFault
+[Fault("bom", typeof(BomOptions), FaultStage.Split)]
+internal sealed class BomFault(BomOptions options) : Fault<BomOptions>(options)
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
-    public FaultStage Stage => FaultStage.Split;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         if (plan.Body.AsSpan().StartsWith(Bom))
         {
@@ -31,11 +27,11 @@ internal sealed class BomFault(BomOptions options) : IFault
         }
 
         plan.Insert(0, Bom);
-        if (options.Split)
+        if (Options.Split)
         {
             plan.AddCut(2, separate: true);
         }
 
-        plan.Facts = plan.Facts with { WireVariants = [.. plan.Facts.WireVariants, options.Split ? "bom-split" : "bom"] };
+        plan.Facts = plan.Facts with { WireVariants = [.. plan.Facts.WireVariants, Options.Split ? "bom-split" : "bom"] };
     }
 }

@@ -7,14 +7,10 @@ internal sealed record BytewiseChunkingOptions : IFaultOptions
 }
 
 /// <summary>Chunking: one byte per chunk, the trickle stream that finds most split-packet bugs. Lossless.</summary>
-[Fault("bytewise", typeof(BytewiseChunkingOptions))]
-internal sealed class BytewiseChunkingFault(BytewiseChunkingOptions options) : IFault
+[Fault("bytewise", typeof(BytewiseChunkingOptions), FaultStage.Chunking)]
+internal sealed class BytewiseChunkingFault(BytewiseChunkingOptions options) : Fault<BytewiseChunkingOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Chunking;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         for (int at = 1; at < plan.Body.Length; at++)
         {

@@ -14,14 +14,10 @@ internal sealed record DoneMarkerOptions : IFaultOptions
 /// it). A body without its end event (an error, a drop) is left alone and nothing is reported; so is a format whose
 /// streams end with <c>[DONE]</c> already (Chat Completions).
 /// </summary>
-[Fault("done-marker", typeof(DoneMarkerOptions))]
-internal sealed class DoneMarkerFault(DoneMarkerOptions options) : IFault
+[Fault("done-marker", typeof(DoneMarkerOptions), FaultStage.Wire)]
+internal sealed class DoneMarkerFault(DoneMarkerOptions options) : Fault<DoneMarkerOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Wire;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var stop = plan.Events.LastOrDefault(e => e.Kind == WireEventKind.End)?.Frame;

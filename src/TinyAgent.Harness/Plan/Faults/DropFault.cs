@@ -45,14 +45,10 @@ internal sealed record DropOptions : IFaultOptions
 }
 
 /// <summary>Content: the body is cut short and the connection ends there, by a reset or a clean close. The only lossy cut besides a stall.</summary>
-[Fault("drop", typeof(DropOptions))]
-internal sealed class DropFault(DropOptions options) : IFault
+[Fault("drop", typeof(DropOptions), FaultStage.Content)]
+internal sealed class DropFault(DropOptions options) : Fault<DropOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         if (body.Length < 2)
@@ -61,16 +57,16 @@ internal sealed class DropFault(DropOptions options) : IFault
         }
 
         int at;
-        if (options.AfterBytes is int bytes)
+        if (Options.AfterBytes is int bytes)
         {
             at = bytes;
         }
         else
         {
             var events = SseFrames.EventFrames(body, plan.Layout);
-            int count = options.AfterEvents ?? 3;
+            int count = Options.AfterEvents ?? 3;
             at = SseEdit.AfterEvents(events, count);
-            if (options.MidFrame)
+            if (Options.MidFrame)
             {
                 var next = plan.Layout.Frames.FirstOrDefault(f => f.Start >= at);
                 at = next is null ? at : next.Start + Math.Max(1, next.Length / 2);
@@ -79,7 +75,7 @@ internal sealed class DropFault(DropOptions options) : IFault
 
         at = Math.Clamp(at, 1, body.Length - 1);
         plan.ReplaceBody(body[..at]);
-        plan.End = options.Mode == "reset" ? StreamEnd.Reset : StreamEnd.CleanClose;
+        plan.End = Options.Mode == "reset" ? StreamEnd.Reset : StreamEnd.CleanClose;
         plan.Facts = plan.Facts with { Truncated = true, BytesDropped = plan.Facts.BytesDropped + (body.Length - at) };
     }
 }

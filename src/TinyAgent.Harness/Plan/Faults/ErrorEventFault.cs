@@ -44,23 +44,19 @@ internal sealed record ErrorEventOptions : IFaultOptions
 /// stream ends as the API ends it: everything after it is removed (Anthropic: no <c>message_delta</c>, no
 /// <c>message_stop</c>; Chat Completions: <c>data: [DONE]</c> follows, as compatible servers send).
 /// </summary>
-[Fault("error-event", typeof(ErrorEventOptions))]
-internal sealed class ErrorEventFault(ErrorEventOptions options) : IFault
+[Fault("error-event", typeof(ErrorEventOptions), FaultStage.Content)]
+internal sealed class ErrorEventFault(ErrorEventOptions options) : Fault<ErrorEventOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = plan.Events;
-        int count = options.AfterEvents ?? (int)Math.Round((options.AtFraction ?? 0.5) * events.Count);
+        int count = Options.AfterEvents ?? (int)Math.Round((Options.AtFraction ?? 0.5) * events.Count);
         count = Math.Min(count, Math.Max(0, events.Count - 1));
         int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], count);
 
-        string type = options.Type;
-        byte[] ending = plan.Format.ErrorEnding([.. events.Take(count)], body, type, options.Message, plan.LineEnding);
+        string type = Options.Type;
+        byte[] ending = plan.Format.ErrorEnding([.. events.Take(count)], body, type, Options.Message, plan.LineEnding);
         plan.ReplaceBody(SseEdit.Splice(body, at, ending, resumeAt: null));
         plan.Facts = plan.Facts with
         {

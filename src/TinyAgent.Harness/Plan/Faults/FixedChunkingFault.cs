@@ -16,16 +16,12 @@ internal sealed record FixedChunkingOptions : IFaultOptions
 }
 
 /// <summary>Chunking: every chunk is <see cref="FixedChunkingOptions.Size"/> bytes, wherever that falls in the frames. Lossless.</summary>
-[Fault("fixed", typeof(FixedChunkingOptions))]
-internal sealed class FixedChunkingFault(FixedChunkingOptions options) : IFault
+[Fault("fixed", typeof(FixedChunkingOptions), FaultStage.Chunking)]
+internal sealed class FixedChunkingFault(FixedChunkingOptions options) : Fault<FixedChunkingOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Chunking;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
-        for (int at = options.Size; at < plan.Body.Length; at += options.Size)
+        for (int at = Options.Size; at < plan.Body.Length; at += Options.Size)
         {
             plan.AddCut(at);
         }

@@ -48,29 +48,25 @@ internal sealed record GarbageOptions : IFaultOptions
 /// chunk; Responses: unknown event types): a correct client ignores them, so the expected text is unchanged;
 /// <c>invalid-json</c> adds one data line that is not JSON (the body is then unreadable on purpose).
 /// </summary>
-[Fault("garbage", typeof(GarbageOptions))]
-internal sealed class GarbageFault(GarbageOptions options) : IFault
+[Fault("garbage", typeof(GarbageOptions), FaultStage.Content)]
+internal sealed class GarbageFault(GarbageOptions options) : Fault<GarbageOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = plan.Events;
-        int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], options.AfterEvents);
+        int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], Options.AfterEvents);
 
         // Insertions are made back to front, so earlier offsets stay valid.
         var edits = new List<(int At, byte[] Insert, int ResumeAt)>();
-        if (options.Modes.Contains("unknown-types"))
+        if (Options.Modes.Contains("unknown-types"))
         {
             edits.AddRange(plan.Format.UnknownTypeEdits(events, body, at, plan.LineEnding));
         }
 
-        if (options.Modes.Contains("invalid-json"))
+        if (Options.Modes.Contains("invalid-json"))
         {
-            var target = options.InvalidJson == "replace-delta"
+            var target = Options.InvalidJson == "replace-delta"
                 ? events.FirstOrDefault(e => e.Frame.Start >= at && e.Kind is WireEventKind.TextDelta or WireEventKind.ToolDelta or WireEventKind.OtherDelta)?.Frame
                 : null;
             var dataLine = target?.Lines.FirstOrDefault(l => SseFrames.IsDataLine(body, l));
@@ -96,8 +92,8 @@ internal sealed class GarbageFault(GarbageOptions options) : IFault
         // Unknown types are a lossless variation a correct client ignores, not garbage; invalid JSON is garbage.
         plan.Facts = plan.Facts with
         {
-            Garbage = plan.Facts.Garbage || options.Modes.Contains("invalid-json"),
-            WireVariants = options.Modes.Contains("unknown-types") ? [.. plan.Facts.WireVariants, "unknown-types"] : plan.Facts.WireVariants,
+            Garbage = plan.Facts.Garbage || Options.Modes.Contains("invalid-json"),
+            WireVariants = Options.Modes.Contains("unknown-types") ? [.. plan.Facts.WireVariants, "unknown-types"] : plan.Facts.WireVariants,
         };
     }
 }

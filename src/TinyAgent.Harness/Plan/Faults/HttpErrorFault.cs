@@ -78,68 +78,64 @@ internal sealed record HttpErrorOptions : IFaultOptions
 /// Response: the first K attempts are answered with an HTTP error status and the API's error JSON
 /// instead of the stream; later faults do not run for those attempts. Later attempts are untouched.
 /// </summary>
-[Fault("http-error", typeof(HttpErrorOptions))]
-internal sealed class HttpErrorFault(HttpErrorOptions options) : IFault
+[Fault("http-error", typeof(HttpErrorOptions), FaultStage.Response)]
+internal sealed class HttpErrorFault(HttpErrorOptions options) : Fault<HttpErrorOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Response;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
-        if (plan.Attempt > options.Attempts)
+        if (plan.Attempt > Options.Attempts)
         {
             return;
         }
 
-        var error = plan.Format.ErrorForStatus(options.Status);
+        var error = plan.Format.ErrorForStatus(Options.Status);
         string requestId = "req_" + string.Concat(Enumerable.Range(0, 24).Select(_ => "0123456789abcdefghijklmnopqrstuvwxyz"[plan.Random.Next(36)]));
 
         // The body carries the plan's own seeded id; the server sends its own request-id header for every reply.
-        plan.Status = options.Status;
-        plan.ReplaceBody(plan.Format.ErrorBody(options.Message is { } message ? error with { Message = message } : error, requestId));
+        plan.Status = Options.Status;
+        plan.ReplaceBody(plan.Format.ErrorBody(Options.Message is { } message ? error with { Message = message } : error, requestId));
         plan.Headers.RemoveAll(h => h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase)
             || h.Key.Equals("cache-control", StringComparison.OrdinalIgnoreCase));
         plan.Headers.Add(new("content-type", "application/json"));
-        if (options.RetryAfterSeconds is int seconds)
+        if (Options.RetryAfterSeconds is int seconds)
         {
             plan.Headers.Add(new("retry-after", seconds.ToString(CultureInfo.InvariantCulture)));
             plan.Headers.Add(new("retry-after-ms", (seconds * 1000L).ToString(CultureInfo.InvariantCulture)));
         }
 
-        if (options.RetryAfterMs is int ms)
+        if (Options.RetryAfterMs is int ms)
         {
             plan.Headers.Add(new("retry-after-ms", ms.ToString(CultureInfo.InvariantCulture)));
         }
 
-        if (options.RetryAfterDate is int dateSeconds)
+        if (Options.RetryAfterDate is int dateSeconds)
         {
             plan.TimedHeaders.Add(new("retry-after", TimeSpan.FromSeconds(dateSeconds), TimedHeaderFormat.HttpDate));
         }
 
-        if (options.ShouldRetry is bool retry)
+        if (Options.ShouldRetry is bool retry)
         {
             plan.Headers.Add(new("x-should-retry", retry ? "true" : "false"));
         }
 
         // The wait a client should take: the SDKs read retry-after-ms first, then retry-after (seconds or a date).
-        TimeSpan? retryAfter = options.RetryAfterMs is int first ? TimeSpan.FromMilliseconds(first)
-            : options.RetryAfterSeconds is int s ? TimeSpan.FromSeconds(s)
-            : options.RetryAfterDate is int d ? TimeSpan.FromSeconds(d)
+        TimeSpan? retryAfter = Options.RetryAfterMs is int first ? TimeSpan.FromMilliseconds(first)
+            : Options.RetryAfterSeconds is int s ? TimeSpan.FromSeconds(s)
+            : Options.RetryAfterDate is int d ? TimeSpan.FromSeconds(d)
             : null;
-        if (options.RateLimitHeaders == true)
+        if (Options.RateLimitHeaders == true)
         {
             AddRateLimitHeaders(plan, retryAfter);
         }
 
-        plan.Facts = plan.Facts with { HttpErrorStatus = options.Status, RetryAfter = retryAfter, ShouldRetry = options.ShouldRetry };
+        plan.Facts = plan.Facts with { HttpErrorStatus = Options.Status, RetryAfter = retryAfter, ShouldRetry = Options.ShouldRetry };
     }
 
     /// <summary>The API's rate-limit headers: on a 429 the request bucket is empty and resets when the retry is due.</summary>
     private void AddRateLimitHeaders(PlanBuilder plan, TimeSpan? retryAfter)
     {
         var reset = retryAfter is { } wait && wait >= TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1);
-        var headers = plan.Format.RateLimits(limited: options.Status == 429, reset);
+        var headers = plan.Format.RateLimits(limited: Options.Status == 429, reset);
         plan.Headers.AddRange(headers.Fixed);
         plan.TimedHeaders.AddRange(headers.ResetMoments.Select(h => new TimedHeader(h.Key, h.Value, TimedHeaderFormat.Rfc3339)));
     }

@@ -36,11 +36,12 @@ internal enum FaultStage
 
 /// <summary>
 /// One fault: a transformation of the planned response. One file per fault, each with its options
-/// record (units beside each field) and a <see cref="FaultAttribute"/> that registers it.
-/// Faults never touch the network: the server replays the finished plan.
+/// record (units beside each field) and a <see cref="FaultAttribute"/> that registers it and names its stage.
+/// Faults never touch the network: the server replays the finished plan. Derive from <see cref="Fault{TOptions}"/>.
 /// </summary>
 internal interface IFault
 {
+    /// <summary>When the fault runs: the stage its <see cref="FaultAttribute"/> names.</summary>
     FaultStage Stage { get; }
 
     /// <summary>The options this fault was made with; the registry describes a fault from its kind and these.</summary>
@@ -50,18 +51,45 @@ internal interface IFault
     void Apply(PlanBuilder plan);
 }
 
+/// <summary>What every fault shares (its options, its stage from the attribute), so a fault's file holds only what differs.</summary>
+internal abstract class Fault<TOptions>(TOptions options) : IFault
+    where TOptions : IFaultOptions
+{
+    public FaultStage Stage => FaultAttribute.Of(GetType()).Stage;
+
+    /// <summary>The options this fault was made with, validated by the registry.</summary>
+    public TOptions Options { get; } = options;
+
+    IFaultOptions IFault.Options => Options;
+
+    public abstract void Apply(PlanBuilder plan);
+}
+
 /// <summary>Options of a fault; <see cref="Validate"/> yields <c>field: what is wrong</c> for each bad value.</summary>
 internal interface IFaultOptions
 {
     IEnumerable<string> Validate();
 }
 
-/// <summary>Registers a fault class under its config name. The class has one constructor taking its options record.</summary>
+/// <summary>
+/// Registers a fault class under its config name and says when it runs. The class has one constructor taking its
+/// options record.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-internal sealed class FaultAttribute(string kind, Type optionsType) : Attribute
+internal sealed class FaultAttribute(string kind, Type optionsType, FaultStage stage) : Attribute
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, FaultAttribute> ByType = new();
+
     /// <summary>The name used in <c>harness.json</c> and on the command line, e.g. <c>split</c>.</summary>
     public string Kind { get; } = kind;
 
     public Type OptionsType { get; } = optionsType;
+
+    /// <summary>When the fault runs while a plan is built (<see cref="FaultStage"/>).</summary>
+    public FaultStage Stage { get; } = stage;
+
+    /// <summary>The attribute of a fault class (read once per class).</summary>
+    public static FaultAttribute Of(Type faultType) => ByType.GetOrAdd(faultType, t =>
+        (FaultAttribute?)GetCustomAttribute(t, typeof(FaultAttribute), inherit: false)
+        ?? throw new ArgumentException($"{t.Name} has no [Fault] attribute.", nameof(faultType)));
 }

@@ -32,25 +32,21 @@ internal sealed record LatencyOptions : IFaultOptions
 }
 
 /// <summary>Timing: waits before the first byte and between chunks, with seeded jitter. Adds to waits other faults planned. Lossless.</summary>
-[Fault("latency", typeof(LatencyOptions))]
-internal sealed class LatencyFault(LatencyOptions options) : IFault
+[Fault("latency", typeof(LatencyOptions), FaultStage.Timing)]
+internal sealed class LatencyFault(LatencyOptions options) : Fault<LatencyOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Timing;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
-        Add(plan, 0, options.FirstByteMs);
+        Add(plan, 0, Options.FirstByteMs);
         foreach (int cut in plan.Cuts)
         {
-            Add(plan, cut, options.BetweenChunksMs);
+            Add(plan, cut, Options.BetweenChunksMs);
         }
     }
 
     private void Add(PlanBuilder plan, int offset, int baseMs)
     {
-        int ms = baseMs + (options.JitterMs > 0 ? plan.Random.Next(options.JitterMs + 1) : 0);
+        int ms = baseMs + (Options.JitterMs > 0 ? plan.Random.Next(Options.JitterMs + 1) : 0);
         if (ms > 0)
         {
             plan.AddDelay(offset, TimeSpan.FromMilliseconds(ms));

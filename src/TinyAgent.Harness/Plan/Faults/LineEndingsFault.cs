@@ -28,14 +28,10 @@ internal sealed record LineEndingsOptions : IFaultOptions
 /// which would read as one CRLF and swallow a blank line: a CR shape is always followed by the LF/CRLF shape, whose
 /// first line is a field line (a blank-only frame there ends with CRLF, and CR then CRLF is two line ends).
 /// </summary>
-[Fault("line-endings", typeof(LineEndingsOptions))]
-internal sealed class LineEndingsFault(LineEndingsOptions options) : IFault
+[Fault("line-endings", typeof(LineEndingsOptions), FaultStage.Wire)]
+internal sealed class LineEndingsFault(LineEndingsOptions options) : Fault<LineEndingsOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Wire;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var lines = plan.Layout.Lines;
@@ -64,10 +60,10 @@ internal sealed class LineEndingsFault(LineEndingsOptions options) : IFault
         }
 
         plan.ReplaceBody([.. output]);
-        plan.Facts = plan.Facts with { WireVariants = [.. plan.Facts.WireVariants, "line-endings-" + options.Mode] };
+        plan.Facts = plan.Facts with { WireVariants = [.. plan.Facts.WireVariants, "line-endings-" + Options.Mode] };
     }
 
-    private string Ending(int frame, bool blank) => options.Mode switch
+    private string Ending(int frame, bool blank) => Options.Mode switch
     {
         "cr" => "\r",
         "lf" => "\n",

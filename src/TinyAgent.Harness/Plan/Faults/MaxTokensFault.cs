@@ -37,14 +37,10 @@ internal sealed record MaxTokensOptions : IFaultOptions
 /// <c>response.incomplete</c>); the rest of the body is removed.
 /// A recording without text deltas counts its other deltas (tool input, thinking) instead.
 /// </summary>
-[Fault("max-tokens", typeof(MaxTokensOptions))]
-internal sealed class MaxTokensFault(MaxTokensOptions options) : IFault
+[Fault("max-tokens", typeof(MaxTokensOptions), FaultStage.Content)]
+internal sealed class MaxTokensFault(MaxTokensOptions options) : Fault<MaxTokensOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = plan.Events;
@@ -60,7 +56,7 @@ internal sealed class MaxTokensFault(MaxTokensOptions options) : IFault
             return; // nothing was generated: there is no earlier place to end at
         }
 
-        int keep = options.AfterTextDeltas ?? (int)Math.Round((options.AtFraction ?? 0.5) * deltas.Count);
+        int keep = Options.AfterTextDeltas ?? (int)Math.Round((Options.AtFraction ?? 0.5) * deltas.Count);
         keep = Math.Clamp(keep, 1, deltas.Count);
         int at = deltas[keep - 1].Frame.End;
         byte[] ending = plan.Format.LengthEnding([.. events.TakeWhile(e => e.Frame.End <= at)], body, keep, closeOpenBlocks: true, plan.LineEnding);

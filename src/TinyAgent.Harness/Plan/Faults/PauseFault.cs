@@ -42,22 +42,18 @@ internal sealed record PauseOptions : IFaultOptions
 /// while thinking is omitted). The pings are planned frames of the body, each its own chunk with its wait, so the
 /// server replays them like any other bytes. Lossless for content: the answer is unchanged.
 /// </summary>
-[Fault("pause", typeof(PauseOptions))]
-internal sealed class PauseFault(PauseOptions options) : IFault
+[Fault("pause", typeof(PauseOptions), FaultStage.Pacing)]
+internal sealed class PauseFault(PauseOptions options) : Fault<PauseOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Pacing;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = SseFrames.EventFrames(body, plan.Layout);
-        int count = Math.Min(options.AfterEvents, Math.Max(0, events.Count - 1));
+        int count = Math.Min(Options.AfterEvents, Math.Max(0, events.Count - 1));
         int at = count > 0 ? SseEdit.AfterEvents(events, count) : (plan.Layout.Lines.Count > 0 ? plan.Layout.Lines[0].Start : 0);
         byte[] ping = plan.Format.Keepalive(plan.LineEnding);
-        int pings = options.Ms / options.EveryMs;
-        if (pings * options.EveryMs == options.Ms)
+        int pings = Options.Ms / Options.EveryMs;
+        if (pings * Options.EveryMs == Options.Ms)
         {
             pings--; // the last tick is the resumption itself
         }
@@ -70,7 +66,7 @@ internal sealed class PauseFault(PauseOptions options) : IFault
 
         // Inserted, not replaced: a pause planned earlier keeps its cuts and waits.
         plan.Insert(at, inserted);
-        var every = TimeSpan.FromMilliseconds(options.EveryMs);
+        var every = TimeSpan.FromMilliseconds(Options.EveryMs);
         for (int i = 0; i < pings; i++)
         {
             plan.AddCut(at + (i * ping.Length));
@@ -79,8 +75,8 @@ internal sealed class PauseFault(PauseOptions options) : IFault
 
         int resume = at + inserted.Length;
         plan.AddCut(resume);
-        plan.AddDelay(resume, TimeSpan.FromMilliseconds(options.Ms) - (pings * every));
-        var pause = TimeSpan.FromMilliseconds(options.Ms);
+        plan.AddDelay(resume, TimeSpan.FromMilliseconds(Options.Ms) - (pings * every));
+        var pause = TimeSpan.FromMilliseconds(Options.Ms);
         plan.Facts = plan.Facts with { Pause = plan.Facts.Pause is { } earlier && earlier > pause ? earlier : pause }; // the longest pause
     }
 }

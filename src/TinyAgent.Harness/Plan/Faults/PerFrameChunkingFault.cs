@@ -16,18 +16,14 @@ internal sealed record PerFrameChunkingOptions : IFaultOptions
 /// Chunking: one chunk per frame (comments and keep-alives count as frames). The planner's default
 /// when a scenario names no chunking fault; paced, the control run's. Lossless.
 /// </summary>
-[Fault("per-frame", typeof(PerFrameChunkingOptions))]
-internal sealed class PerFrameChunkingFault(PerFrameChunkingOptions options) : IFault
+[Fault("per-frame", typeof(PerFrameChunkingOptions), FaultStage.Chunking)]
+internal sealed class PerFrameChunkingFault(PerFrameChunkingOptions options) : Fault<PerFrameChunkingOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Chunking;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         foreach (int end in plan.Layout.FrameEnds)
         {
-            plan.AddCut(end, separate: options.Paced == true);
+            plan.AddCut(end, separate: Options.Paced == true);
         }
     }
 }

@@ -27,19 +27,15 @@ internal sealed record RandomChunkingOptions : IFaultOptions
 /// Chunking: chunk sizes drawn between min and max from the plan's seed, in the spirit of
 /// Toxiproxy's <c>slicer</c>. Lossless.
 /// </summary>
-[Fault("random", typeof(RandomChunkingOptions))]
-internal sealed class RandomChunkingFault(RandomChunkingOptions options) : IFault
+[Fault("random", typeof(RandomChunkingOptions), FaultStage.Chunking)]
+internal sealed class RandomChunkingFault(RandomChunkingOptions options) : Fault<RandomChunkingOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Chunking;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         int at = 0;
         while (true)
         {
-            at += plan.Random.Next(options.Min, options.Max + 1);
+            at += plan.Random.Next(Options.Min, Options.Max + 1);
             if (at >= plan.Body.Length)
             {
                 break;

@@ -21,14 +21,10 @@ internal sealed record RecordedChunkingOptions : IFaultOptions
 /// timeline falls back to one chunk per frame. When a content fault shortened the body, the
 /// recorded boundaries inside what is left are kept. Lossless.
 /// </summary>
-[Fault("recorded", typeof(RecordedChunkingOptions))]
-internal sealed class RecordedChunkingFault(RecordedChunkingOptions options) : IFault
+[Fault("recorded", typeof(RecordedChunkingOptions), FaultStage.Chunking)]
+internal sealed class RecordedChunkingFault(RecordedChunkingOptions options) : Fault<RecordedChunkingOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Chunking;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         var timeline = plan.Recording.Meta.Timeline;
         if (timeline is null || timeline.Count == 0)
@@ -45,7 +41,7 @@ internal sealed class RecordedChunkingFault(RecordedChunkingOptions options) : I
                 break;
             }
 
-            double waitMs = Math.Max(0, chunk.AtMs - previousMs) / options.Speed;
+            double waitMs = Math.Max(0, chunk.AtMs - previousMs) / Options.Speed;
             previousMs = Math.Max(previousMs, chunk.AtMs);
             plan.AddCut(chunk.Offset);
             if (waitMs > 0 && (chunk.Offset == 0 || plan.Cuts.Contains(chunk.Offset)))

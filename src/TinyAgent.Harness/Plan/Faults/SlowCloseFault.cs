@@ -23,14 +23,10 @@ internal sealed record SlowCloseOptions : IFaultOptions
 /// <c>message_stop</c> hangs. The body is complete, so nothing is truncated; only a body that ends with
 /// <c>message_stop</c> (and is not already stalled or dropped) is held, otherwise nothing is reported.
 /// </summary>
-[Fault("slow-close", typeof(SlowCloseOptions))]
-internal sealed class SlowCloseFault(SlowCloseOptions options) : IFault
+[Fault("slow-close", typeof(SlowCloseOptions), FaultStage.Timing)]
+internal sealed class SlowCloseFault(SlowCloseOptions options) : Fault<SlowCloseOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Timing;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         if (plan.Stall is not null || plan.End != Model.StreamEnd.Complete
@@ -39,7 +35,7 @@ internal sealed class SlowCloseFault(SlowCloseOptions options) : IFault
             return;
         }
 
-        var hold = options.HoldMs is int ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        var hold = Options.HoldMs is int ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
         plan.Stall = new StallSpec(null, ReadOnlyMemory<byte>.Empty) { Hold = hold, CompletesAfterHold = true };
         plan.Facts = plan.Facts with { SlowClose = hold ?? Timeout.InfiniteTimeSpan };
     }

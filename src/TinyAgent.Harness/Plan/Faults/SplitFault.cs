@@ -46,21 +46,17 @@ internal sealed record SplitOptions : IFaultOptions
 /// server delivers it as a read of its own. Each chosen frame gets one cut, of the least-used kind that
 /// applies to it, so every configured kind the body allows is exercised. Lossless.
 /// </summary>
-[Fault("split", typeof(SplitOptions))]
-internal sealed class SplitFault(SplitOptions options) : IFault
+[Fault("split", typeof(SplitOptions), FaultStage.Split)]
+internal sealed class SplitFault(SplitOptions options) : Fault<SplitOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Split;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var kinds = SplitOptions.AllKinds.Where(options.Kinds.Contains).ToList();
+        var kinds = SplitOptions.AllKinds.Where(Options.Kinds.Contains).ToList();
         var used = kinds.ToDictionary(k => k, _ => 0);
         foreach (var frame in plan.Layout.Frames)
         {
-            if (plan.Random.NextDouble() >= options.Fraction)
+            if (plan.Random.NextDouble() >= Options.Fraction)
             {
                 continue;
             }
@@ -79,7 +75,7 @@ internal sealed class SplitFault(SplitOptions options) : IFault
             int cut = cuts[plan.Random.Next(cuts.Count)];
             used[kind]++;
             plan.AddCut(cut, separate: true);
-            if (options.DelayMs is int ms && ms > 0)
+            if (Options.DelayMs is int ms && ms > 0)
             {
                 plan.AddDelay(cut, TimeSpan.FromMilliseconds(ms));
             }

@@ -41,20 +41,16 @@ internal sealed record StallOptions : IFaultOptions
 /// leaves or the scenario's deadline), optionally still sending pings or comments, which a client that
 /// only watches for bytes mistakes for progress.
 /// </summary>
-[Fault("stall", typeof(StallOptions))]
-internal sealed class StallFault(StallOptions options) : IFault
+[Fault("stall", typeof(StallOptions), FaultStage.Content)]
+internal sealed class StallFault(StallOptions options) : Fault<StallOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = SseFrames.EventFrames(body, plan.Layout);
-        int at = SseEdit.AfterEvents(events, Math.Min(options.AfterEvents, Math.Max(0, events.Count - 1)));
+        int at = SseEdit.AfterEvents(events, Math.Min(Options.AfterEvents, Math.Max(0, events.Count - 1)));
         string eol = plan.LineEnding;
-        byte[] keepalive = options.Keepalive switch
+        byte[] keepalive = Options.Keepalive switch
         {
             "ping" => plan.Format.Keepalive(eol),
             "comment" => Encoding.UTF8.GetBytes($": keep-alive{eol}{eol}"),
@@ -62,7 +58,7 @@ internal sealed class StallFault(StallOptions options) : IFault
         };
 
         plan.ReplaceBody(body[..at]);
-        plan.Stall = new StallSpec(keepalive.Length > 0 ? TimeSpan.FromMilliseconds(options.EveryMs) : null, keepalive);
+        plan.Stall = new StallSpec(keepalive.Length > 0 ? TimeSpan.FromMilliseconds(Options.EveryMs) : null, keepalive);
         plan.Facts = plan.Facts with { Stalls = true, Truncated = true, BytesDropped = plan.Facts.BytesDropped + (body.Length - at) };
     }
 }

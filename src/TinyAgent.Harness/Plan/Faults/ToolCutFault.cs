@@ -25,14 +25,10 @@ internal sealed record ToolCutOptions : IFaultOptions
 /// A client must report max_tokens and not parse (or run) the partial input. A recording without a tool_use block is
 /// left alone and nothing is reported: the fault is not exercised there.
 /// </summary>
-[Fault("tool-cut", typeof(ToolCutOptions))]
-internal sealed class ToolCutFault(ToolCutOptions options) : IFault
+[Fault("tool-cut", typeof(ToolCutOptions), FaultStage.Content)]
+internal sealed class ToolCutFault(ToolCutOptions options) : Fault<ToolCutOptions>(options)
 {
-    public FaultStage Stage => FaultStage.Content;
-
-    public IFaultOptions Options => options;
-
-    public void Apply(PlanBuilder plan)
+    public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
         var events = plan.Events;
@@ -59,7 +55,7 @@ internal sealed class ToolCutFault(ToolCutOptions options) : IFault
             return;
         }
 
-        int keep = Math.Clamp((int)Math.Round(options.AtFraction * pieces.Count), 1, Math.Max(1, pieces.Count - 1));
+        int keep = Math.Clamp((int)Math.Round(Options.AtFraction * pieces.Count), 1, Math.Max(1, pieces.Count - 1));
         int at = pieces[keep - 1].Frame.End;
         byte[] ending = plan.Format.LengthEnding([.. events.TakeWhile(e => e.Frame.End <= at)], body, keep, closeOpenBlocks: false, plan.LineEnding);
         plan.ReplaceBody(SseEdit.Splice(body, at, ending, resumeAt: null));
