@@ -127,7 +127,7 @@ internal static class ChunksCommand
             return [recording.Meta.Timeline is { Count: > 0 } ? new RecordedChunkingFault(new RecordedChunkingOptions()) : new PerFrameChunkingFault(new PerFrameChunkingOptions())];
         }
 
-        var parts = PlanSpec.SplitTopLevel(spec, ';');
+        var parts = FaultSpec.SplitList(spec, ';');
         return parts.Count == 0
             ? throw new HarnessInputException("--chunking", "empty spec")
             : [.. parts.Select(p => FaultRegistry.Parse(p, "--chunking"))];

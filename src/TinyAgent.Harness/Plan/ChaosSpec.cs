@@ -20,18 +20,16 @@ internal sealed record ChaosSpec(IReadOnlyList<ChaosEntry> Entries)
     public static ChaosSpec Parse(string text)
     {
         var entries = new List<ChaosEntry>();
-        foreach (string part in PlanSpec.SplitTopLevel(text, ','))
+        foreach (string part in FaultSpec.SplitList(text, ','))
         {
             if (part.Contains(':', StringComparison.Ordinal) && !part.Contains('(', StringComparison.Ordinal))
             {
                 throw new HarnessInputException("--chaos", $"'{part}': write options in parentheses inside --chaos, e.g. split(fraction=0.5)=2");
             }
 
-            int close = part.LastIndexOf(')');
-            int eq = part.IndexOf('=', close + 1);
-            string fault = eq < 0 ? part : part[..eq].Trim();
+            var (fault, weightText) = FaultSpec.SplitWeight(part);
             double weight = 1;
-            if (eq >= 0 && (!double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out weight) || !double.IsFinite(weight) || weight <= 0))
+            if (weightText is not null && (!double.TryParse(weightText, NumberStyles.Float, CultureInfo.InvariantCulture, out weight) || !double.IsFinite(weight) || weight <= 0))
             {
                 throw new HarnessInputException("--chaos", $"'{part}': the weight after '=' must be a positive number");
             }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using TinyAgent.Harness.Model;
 using TinyAgent.Harness.Plan.Faults;
@@ -48,7 +47,7 @@ internal sealed partial record PlanSpec(int Seed, int Attempt, string Recording,
         }
 
         string faults = match.Groups[4].Value.Trim();
-        return new PlanSpec(seed, attempt, match.Groups[3].Value, faults == "none" ? [] : SplitTopLevel(faults, ';'));
+        return new PlanSpec(seed, attempt, match.Groups[3].Value, faults == "none" ? [] : FaultSpec.SplitList(faults, ';'));
     }
 
     /// <summary>The faults, created from their descriptions.</summary>
@@ -56,47 +55,6 @@ internal sealed partial record PlanSpec(int Seed, int Attempt, string Recording,
 
     /// <summary>Plans the response again from a recording of the spec's name.</summary>
     public ReplayPlan Plan(Recording recording, string where) => FaultPlanner.Plan(recording, CreateFaults(where), Attempt, Seed);
-
-    /// <summary>Splits on <paramref name="separator"/> outside parentheses and JSON-quoted strings (descriptions quote values holding special characters).</summary>
-    internal static List<string> SplitTopLevel(string text, char separator)
-    {
-        var parts = new List<string>();
-        var current = new StringBuilder();
-        int depth = 0;
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                current.Append(c);
-                if (c == '\\' && i + 1 < text.Length)
-                {
-                    current.Append(text[++i]);
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-
-                continue;
-            }
-
-            if (c == separator && depth == 0)
-            {
-                parts.Add(current.ToString().Trim());
-                current.Clear();
-                continue;
-            }
-
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            quoted = c == '"';
-            current.Append(c);
-        }
-
-        parts.Add(current.ToString().Trim());
-        return [.. parts.Where(p => p.Length > 0)];
-    }
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 
