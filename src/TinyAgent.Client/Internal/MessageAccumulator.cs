@@ -1,8 +1,10 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 
 namespace TinyAgent.Client.Internal;
+
+// One file over 300 lines on purpose: this is the stream's state machine, and every handler below reads and writes the
+// same message state (started, stopped, blocks, usage). What it reads is in EventDataReader, how it decodes strings in
+// JsonStringDecoder, and each block's state in BlockState.
 
 /// <summary>
 /// Turns each SSE item (event name + UTF-8 data) into state, and into a typed event only when someone enumerates.
@@ -96,7 +98,7 @@ internal sealed class MessageAccumulator : IDisposable
                 throw OnError(data);
             case "message":
                 // No "event:" line: the JSON's own type names the event.
-                var type = ReadType(data);
+                var type = EventDataReader.ReadType(data);
                 if (type is null or "message")
                 {
                     IgnoredEventCount++;
@@ -119,22 +121,6 @@ internal sealed class MessageAccumulator : IDisposable
 
     private StreamProtocolException Protocol(string message) =>
         new(message) { RequestId = RequestId, PartialMessage = Snapshot() };
-
-    private static string? ReadType(ReadOnlySpan<byte> data)
-    {
-        var reader = new Utf8JsonReader(data);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException("data is not a JSON object");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String)
-                return reader.GetString();
-            reader.Skip();
-        }
-        return null;
-    }
 
     private StreamEvent? OnMessageStart(ReadOnlySpan<byte> data)
     {
@@ -180,28 +166,8 @@ internal sealed class MessageAccumulator : IDisposable
     private StreamEvent? OnBlockStart(ReadOnlySpan<byte> data)
     {
         RequireStarted("content_block_start");
-        var reader = new Utf8JsonReader(data);
-        var index = -1;
-        JsonElement? block = null;
-        ReadObjectStart(ref reader);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("index"u8))
-            {
-                reader.Read();
-                index = reader.GetInt32();
-            }
-            else if (reader.ValueTextEquals("content_block"u8))
-            {
-                reader.Read();
-                block = JsonElement.ParseValue(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
+        var fields = EventDataReader.Read(data, block: true, delta: false);
+        var (index, block) = (fields.Index, fields.Block);
         if (index < 0 || block is not { ValueKind: JsonValueKind.Object } json)
             throw Protocol($"content_block_start without index or content_block (event #{EventCount})");
         while (_blocks.Count <= index)
@@ -217,7 +183,7 @@ internal sealed class MessageAccumulator : IDisposable
     private StreamEvent? OnBlockStop(ReadOnlySpan<byte> data)
     {
         RequireStarted("content_block_stop");
-        var index = ReadIndex(data);
+        var index = EventDataReader.ReadIndex(data);
         var state = GetBlock(index, "content_block_stop");
         state.Stopped = true;
         try
@@ -244,84 +210,10 @@ internal sealed class MessageAccumulator : IDisposable
         return state;
     }
 
-    private static int ReadIndex(ReadOnlySpan<byte> data)
-    {
-        var reader = new Utf8JsonReader(data);
-        ReadObjectStart(ref reader);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isIndex = reader.ValueTextEquals("index"u8);
-            reader.Read();
-            if (isIndex)
-                return reader.GetInt32();
-            reader.Skip();
-        }
-        return -1;
-    }
-
-    private static void ReadObjectStart(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException("data is not a JSON object");
-    }
-
-    private enum DeltaKind { Unknown, Text, InputJson, Thinking, Signature, Citations }
-
     private StreamEvent? OnDelta(ReadOnlySpan<byte> data)
     {
-        var reader = new Utf8JsonReader(data);
-        var index = -1;
-        var kind = DeltaKind.Unknown;
-        var valueField = DeltaKind.Unknown;
-        int valueStart = 0, valueLength = 0;
-        var escaped = false;
-        JsonElement citation = default;
-        ReadObjectStart(ref reader);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("index"u8))
-            {
-                reader.Read();
-                index = reader.GetInt32();
-            }
-            else if (reader.ValueTextEquals("delta"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                    throw new JsonException("delta is not an object");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var field = FieldOf(ref reader);
-                    reader.Read();
-                    if (field == DeltaKind.Unknown && reader.TokenType == JsonTokenType.String && IsTypeProperty)
-                    {
-                        kind = KindOf(ref reader);
-                    }
-                    else if (field is DeltaKind.Text or DeltaKind.InputJson or DeltaKind.Thinking or DeltaKind.Signature
-                             && reader.TokenType == JsonTokenType.String)
-                    {
-                        valueField = field;
-                        valueStart = (int)reader.TokenStartIndex + 1;
-                        valueLength = reader.ValueSpan.Length;
-                        escaped = reader.ValueIsEscaped;
-                    }
-                    else if (field == DeltaKind.Citations)
-                    {
-                        valueField = field;
-                        citation = JsonElement.ParseValue(ref reader);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
+        var d = EventDataReader.Read(data, block: false, delta: true);
+        var (index, kind) = (d.Index, d.Kind);
         RequireStarted("content_block_delta");
         if (index < 0)
             throw Protocol($"content_block_delta without an index (event #{EventCount})");
@@ -332,21 +224,21 @@ internal sealed class MessageAccumulator : IDisposable
             _onContent();
             return null;
         }
-        if (valueField != kind)
-            throw Protocol($"{DeltaName(kind)} for block {index} lacks its value field (event #{EventCount})");
+        if (d.ValueField != kind)
+            throw Protocol($"{EventDataReader.Name(kind)} for block {index} lacks its value field (event #{EventCount})");
         if (!state.Accepts(kind))
-            throw Protocol($"{DeltaName(kind)} for block {index}, a '{state.Type}' block (event #{EventCount})");
+            throw Protocol($"{EventDataReader.Name(kind)} for block {index}, a '{state.Type}' block (event #{EventCount})");
         _onContent();
         if (kind == DeltaKind.Citations)
         {
-            (state.Citations ??= []).Add(citation);
-            return Materialize ? new CitationsDeltaEvent(index, citation) : null;
+            (state.Citations ??= []).Add(d.Citation);
+            return Materialize ? new CitationsDeltaEvent(index, d.Citation) : null;
         }
         var target = state.BufferFor(kind);
         // Unescaped: the whole data passed Utf8.IsValid above. Escaped: the reader throws on a bad escape.
-        var written = escaped
-            ? Unescape(data.Slice(valueStart - 1, valueLength + 2), target)
-            : target.AppendUtf8(data.Slice(valueStart, valueLength));
+        var written = d.Escaped
+            ? JsonStringDecoder.Unescape(data.Slice(d.ValueStart - 1, d.ValueLength + 2), target)
+            : target.AppendUtf8(data.Slice(d.ValueStart, d.ValueLength));
         return Appended(state, kind, index, written);
     }
 
@@ -358,183 +250,27 @@ internal sealed class MessageAccumulator : IDisposable
         return Materialize ? MakeDelta(kind, index, new string(state.BufferFor(kind).Last(written))) : null;
     }
 
-    private static readonly SearchValues<byte> StringStops =
-        SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(static b => (byte)b), (byte)'"', (byte)'\\']);
-
     /// <summary>
-    /// The fast path for a delta laid out exactly as the API sends it: <c>{"type":"content_block_delta","index":N,
-    /// "delta":{"type":"text_delta","text":"..."}}</c> (or partial_json, thinking, signature). Anything else (spaces,
-    /// other key order, control characters, invalid UTF-8, escapes the reader must judge) returns false and goes
-    /// through the JSON reader, which gives the same result or the error.
+    /// A delta in the API's exact layout (<see cref="EventDataReader.TryReadCanonicalDelta"/>) for a block that takes it,
+    /// decoded with no JSON reader. False sends it down the slow path, which gives the same result or the error.
     /// </summary>
     private bool TryCanonicalDelta(ReadOnlySpan<byte> data, out StreamEvent? result)
     {
         result = null;
-        ReadOnlySpan<byte> head = "{\"type\":\"content_block_delta\",\"index\":"u8;
-        if (!data.StartsWith(head))
+        if (!EventDataReader.TryReadCanonicalDelta(data, out var d))
             return false;
-        var rest = data[head.Length..];
-        var digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
-        if (digits is < 1 or > 9 || (digits > 1 && rest[0] == '0'))
-            return false;
-        var index = 0;
-        foreach (var d in rest[..digits])
-            index = (index * 10) + (d - '0');
-        rest = rest[digits..];
-        if (!Eat(ref rest, ",\"delta\":{\"type\":\""u8))
-            return false;
-        DeltaKind kind;
-        if (Eat(ref rest, "text_delta\",\"text\":\""u8))
-            kind = DeltaKind.Text;
-        else if (Eat(ref rest, "input_json_delta\",\"partial_json\":\""u8))
-            kind = DeltaKind.InputJson;
-        else if (Eat(ref rest, "thinking_delta\",\"thinking\":\""u8))
-            kind = DeltaKind.Thinking;
-        else if (Eat(ref rest, "signature_delta\",\"signature\":\""u8))
-            kind = DeltaKind.Signature;
-        else
-            return false;
-        var end = 0;
-        var escaped = false;
-        while (true)
-        {
-            var next = rest[end..].IndexOfAny(StringStops);
-            if (next < 0)
-                return false;
-            end += next;
-            if (rest[end] == '"')
-                break;
-            if (rest[end] != '\\' || end + 1 >= rest.Length)
-                return false; // a raw control character: invalid JSON, the slow path says so
-            escaped = true;
-            end += 2; // the escaped character is never the closing quote; \uXXXX digits are checked when decoding
-        }
-        if (!rest[end..].SequenceEqual("\"}}"u8))
-            return false;
-        if (!Started || index >= _blocks.Count || _blocks[index] is not { Stopped: false } state || !state.Accepts(kind))
+        if (!Started || d.Index >= _blocks.Count || _blocks[d.Index] is not { Stopped: false } state || !state.Accepts(d.Kind))
             return false; // the slow path reports the error
-        var target = state.BufferFor(kind);
+        var target = state.BufferFor(d.Kind);
+        var value = data.Slice(d.ValueStart, d.ValueLength);
         // Transcoding validates: invalid UTF-8 or a bad escape writes nothing and goes to the slow path for its error.
-        var written = !escaped ? target.AppendUtf8(rest[..end])
-            : UnescapeSimple(rest[..end], target) is var simple and not -2 ? simple
-            : TryUnescape(data.Slice(data.Length - rest.Length - 1, end + 2), target);
+        var written = !d.Escaped ? target.AppendUtf8(value)
+            : JsonStringDecoder.UnescapeSimple(value, target) is var simple and not -2 ? simple
+            : JsonStringDecoder.TryUnescape(data.Slice(d.ValueStart - 1, d.ValueLength + 2), target);
         if (written < 0)
             return false;
         _onContent();
-        result = Appended(state, kind, index, written);
-        return true;
-    }
-
-    /// <summary>
-    /// Decodes a string body into the buffer without a JSON reader: the characters written, -1 (nothing written) if it
-    /// is invalid, or -2 for what it leaves to <see cref="TryUnescape"/>: a lone or broken surrogate escape, a short
-    /// or non-hex \u escape (the reader decides those, so both paths agree on every error).
-    /// </summary>
-    private static int UnescapeSimple(ReadOnlySpan<byte> value, TextBuffer target)
-    {
-        // Each escape shrinks two bytes to one char and one UTF-8 byte never makes more than one char.
-        var span = target.GetSpan(value.Length);
-        var written = 0;
-        while (true)
-        {
-            // A backslash is ASCII, so it never splits a UTF-8 sequence: each run must be valid on its own.
-            var slash = value.IndexOf((byte)'\\');
-            var run = slash < 0 ? value : value[..slash];
-            if (System.Text.Unicode.Utf8.ToUtf16(run, span[written..], out _, out var n, replaceInvalidSequences: false) != OperationStatus.Done)
-                return -1;
-            written += n;
-            if (slash < 0)
-                break;
-            // The caller's scan paired every backslash with the byte after it, so that byte exists.
-            if (value[slash + 1] == 'u')
-            {
-                var used = UnicodeEscape(value[slash..], span[written..], ref written);
-                if (used < 0)
-                    return -2;
-                value = value[(slash + used)..];
-                continue;
-            }
-            int c = value[slash + 1] switch
-            {
-                (byte)'"' => '"',
-                (byte)'\\' => '\\',
-                (byte)'/' => '/',
-                (byte)'b' => '\b',
-                (byte)'f' => '\f',
-                (byte)'n' => '\n',
-                (byte)'r' => '\r',
-                (byte)'t' => '\t',
-                _ => -1,
-            };
-            if (c < 0)
-                return c;
-            span[written++] = (char)c;
-            value = value[(slash + 2)..];
-        }
-        target.Advance(written);
-        return written;
-    }
-
-    /// <summary>
-    /// Decodes <c>\uXXXX</c> (or a surrogate pair of two) at the start of <paramref name="escape"/> into
-    /// <paramref name="destination"/>: the bytes consumed, or -1 for anything but a BMP character or a whole pair.
-    /// </summary>
-    private static int UnicodeEscape(ReadOnlySpan<byte> escape, Span<char> destination, ref int written)
-    {
-        if (!TryHex4(escape, out var code))
-            return -1;
-        if (!char.IsSurrogate(code))
-        {
-            destination[0] = code;
-            written++;
-            return 6;
-        }
-        if (!char.IsHighSurrogate(code) || escape.Length < 12 || escape[6] != '\\' || escape[7] != 'u'
-            || !TryHex4(escape[6..], out var low) || !char.IsLowSurrogate(low))
-            return -1;
-        destination[0] = code;
-        destination[1] = low;
-        written += 2;
-        return 12;
-    }
-
-    private static bool TryHex4(ReadOnlySpan<byte> escape, out char code)
-    {
-        code = '\0';
-        if (escape.Length < 6 || !ushort.TryParse(escape.Slice(2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-            return false;
-        code = (char)value;
-        return true;
-    }
-
-    /// <summary>Decodes one quoted JSON string into the buffer with the reader: the characters written; throws if it is invalid.</summary>
-    private static int Unescape(ReadOnlySpan<byte> quoted, TextBuffer target)
-    {
-        var reader = new Utf8JsonReader(quoted);
-        reader.Read();
-        var written = reader.CopyString(target.GetSpan(quoted.Length));
-        target.Advance(written);
-        return written;
-    }
-
-    /// <summary><see cref="Unescape"/>, or -1 (nothing written) where it would throw, so the slow path reports it.</summary>
-    private static int TryUnescape(ReadOnlySpan<byte> quoted, TextBuffer target)
-    {
-        try
-        {
-            return Unescape(quoted, target);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return -1;
-        }
-    }
-
-    private static bool Eat(ref ReadOnlySpan<byte> rest, ReadOnlySpan<byte> literal)
-    {
-        if (!rest.StartsWith(literal))
-            return false;
-        rest = rest[literal.Length..];
+        result = Appended(state, d.Kind, d.Index, written);
         return true;
     }
 
@@ -544,50 +280,6 @@ internal sealed class MessageAccumulator : IDisposable
         DeltaKind.InputJson => new InputJsonDeltaEvent(index, text),
         DeltaKind.Thinking => new ThinkingDeltaEvent(index, text),
         _ => new SignatureDeltaEvent(index, text),
-    };
-
-    // Set by FieldOf for the "type" property: a reader cannot be compared twice after Read().
-    private bool IsTypeProperty { get; set; }
-
-    private DeltaKind FieldOf(ref Utf8JsonReader reader)
-    {
-        IsTypeProperty = false;
-        if (reader.ValueTextEquals("type"u8))
-        {
-            IsTypeProperty = true;
-            return DeltaKind.Unknown;
-        }
-        if (reader.ValueTextEquals("text"u8))
-            return DeltaKind.Text;
-        if (reader.ValueTextEquals("partial_json"u8))
-            return DeltaKind.InputJson;
-        if (reader.ValueTextEquals("thinking"u8))
-            return DeltaKind.Thinking;
-        if (reader.ValueTextEquals("signature"u8))
-            return DeltaKind.Signature;
-        return reader.ValueTextEquals("citation"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
-    }
-
-    private static DeltaKind KindOf(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("text_delta"u8))
-            return DeltaKind.Text;
-        if (reader.ValueTextEquals("input_json_delta"u8))
-            return DeltaKind.InputJson;
-        if (reader.ValueTextEquals("thinking_delta"u8))
-            return DeltaKind.Thinking;
-        if (reader.ValueTextEquals("signature_delta"u8))
-            return DeltaKind.Signature;
-        return reader.ValueTextEquals("citations_delta"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
-    }
-
-    private static string DeltaName(DeltaKind kind) => kind switch
-    {
-        DeltaKind.Text => "text_delta",
-        DeltaKind.InputJson => "input_json_delta",
-        DeltaKind.Thinking => "thinking_delta",
-        DeltaKind.Signature => "signature_delta",
-        _ => "citations_delta",
     };
 
     private static Usage MergeUsage(Usage current, WireUsage? wire) => wire is null
@@ -645,79 +337,4 @@ internal sealed class MessageAccumulator : IDisposable
 
     /// <summary>Converts one whole content block (non-streaming replies) to its typed form.</summary>
     public static ContentBlock BlockFromJson(JsonElement json) => BlockState.Start(json).Build(final: true);
-
-    private sealed class BlockState
-    {
-        public required string Type { get; init; }
-        public required JsonElement StartJson { get; init; }
-        public TextBuffer Main { get; } = new();
-        public TextBuffer Signature { get; } = new();
-        public List<JsonElement>? Citations { get; set; }
-        public bool HasInputDeltas { get; set; }
-        public bool Stopped { get; set; }
-        public ContentBlock? Final { get; set; }
-
-        public static BlockState Start(JsonElement json)
-        {
-            var type = json.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "unknown";
-            var state = new BlockState { Type = type, StartJson = json };
-            switch (type)
-            {
-                case "text":
-                    state.Main.Append(StringProperty(json, "text"));
-                    if (json.TryGetProperty("citations", out var c) && c.ValueKind == JsonValueKind.Array)
-                        state.Citations = [.. c.EnumerateArray()];
-                    break;
-                case "thinking":
-                    state.Main.Append(StringProperty(json, "thinking"));
-                    state.Signature.Append(StringProperty(json, "signature"));
-                    break;
-            }
-            return state;
-        }
-
-        public TextBuffer BufferFor(DeltaKind kind) => kind == DeltaKind.Signature ? Signature : Main;
-
-        public bool Accepts(DeltaKind kind) => (Type, kind) switch
-        {
-            ("text", DeltaKind.Text or DeltaKind.Citations) => true,
-            ("tool_use" or "server_tool_use", DeltaKind.InputJson) => true,
-            ("thinking", DeltaKind.Thinking or DeltaKind.Signature) => true,
-            _ => false,
-        };
-
-        public ContentBlock Build(bool final)
-        {
-            switch (Type)
-            {
-                case "text":
-                    return new TextBlock(Main.ToString(), Citations is null ? null : [.. Citations]);
-                case "thinking":
-                    return new ThinkingBlock(Main.ToString(), Signature.ToString());
-                case "redacted_thinking":
-                    return new RedactedThinkingBlock(StringProperty(StartJson, "data"));
-                case "tool_use" or "server_tool_use":
-                    var raw = HasInputDeltas
-                        ? Main.ToString()
-                        : StartJson.TryGetProperty("input", out var input) ? input.GetRawText() : "";
-                    var parsed = default(JsonElement);
-                    if (final || !HasInputDeltas)
-                        parsed = string.IsNullOrWhiteSpace(raw) ? EmptyObject() : JsonElement.Parse(raw);
-                    return new ToolUseBlock(Type, StringProperty(StartJson, "id"), StringProperty(StartJson, "name"), parsed, raw);
-                default:
-                    return new RawContentBlock(Type, StartJson);
-            }
-        }
-
-        public void ReleaseBuffers()
-        {
-            Main.Dispose();
-            Signature.Dispose();
-        }
-
-        private static JsonElement EmptyObject() => JsonElement.Parse("{}");
-
-        private static string StringProperty(JsonElement json, string name) =>
-            json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-    }
 }
