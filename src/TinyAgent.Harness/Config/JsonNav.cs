@@ -20,7 +20,7 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     {
         if (Element.ValueKind != JsonValueKind.Object)
         {
-            throw Error($"must be an object, not {Kind(Element)}");
+            throw Error($"must be an object, not {Formats.Json.Kind(Element)}");
         }
 
         foreach (var property in Element.EnumerateObject())
@@ -53,7 +53,7 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     {
         if (Element.ValueKind != JsonValueKind.String)
         {
-            throw Error($"must be a string, not {Kind(Element)}");
+            throw Error($"must be a string, not {Formats.Json.Kind(Element)}");
         }
 
         return Element.GetString()!;
@@ -69,7 +69,7 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     {
         if (Element.ValueKind != JsonValueKind.Number || !Element.TryGetInt64(out long value))
         {
-            throw Error($"must be an integer, not {Kind(Element)}");
+            throw Error($"must be an integer, not {Formats.Json.Kind(Element)}");
         }
 
         if (value < min)
@@ -84,14 +84,14 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        _ => throw Error($"must be true or false, not {Kind(Element)}"),
+        _ => throw Error($"must be true or false, not {Formats.Json.Kind(Element)}"),
     };
 
     public IEnumerable<JsonNav> Array()
     {
         if (Element.ValueKind != JsonValueKind.Array)
         {
-            throw Error($"must be an array, not {Kind(Element)}");
+            throw Error($"must be an array, not {Formats.Json.Kind(Element)}");
         }
 
         int i = 0;
@@ -111,15 +111,4 @@ internal readonly struct JsonNav(string file, string path, JsonElement element)
     }
 
     public string Name => Path[(Path.LastIndexOf('.') + 1)..];
-
-    public static string Kind(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }

@@ -19,7 +19,7 @@ internal static class SseFrames
 
     /// <summary>Frames a parser dispatches as events (those with a data line); comments and keep-alives are not events.</summary>
     public static List<SseFrame> EventFrames(byte[] body, SseLayout layout) =>
-        [.. layout.Frames.Where(f => f.Lines.Any(l => IsDataLine(body, l)))];
+        [.. layout.Frames.Where(f => f.Lines.Any(l => DataValue(body, l) is not null))];
 
     /// <summary>Where a data line's value starts: after <c>data:</c> and one optional space.</summary>
     public static int DataValueStart(byte[] body, SseLine line)
@@ -28,14 +28,50 @@ internal static class SseFrames
         return start < line.Start + line.Length && body[start] == (byte)' ' ? start + 1 : start;
     }
 
-    /// <summary>The frame's data lines joined with LF, as a parser hands them over.</summary>
-    public static string Data(byte[] body, SseFrame frame) => string.Join('\n', frame.Lines
-        .Where(l => IsDataLine(body, l))
-        .Select(l =>
+    /// <summary>
+    /// Where a data line's value lies: after <c>data:</c> and one optional space, or empty for a bare <c>data</c> line
+    /// ("If the line is not empty but does not contain a U+003A COLON character, ... using the whole line as the field
+    /// name, and the empty string as the field value"). Null for any other line.
+    /// </summary>
+    public static (int Start, int Length)? DataValue(byte[] body, SseLine line)
+    {
+        if (IsDataLine(body, line))
         {
-            int start = DataValueStart(body, l);
-            return Encoding.UTF8.GetString(body, start, l.Start + l.Length - start);
-        }));
+            int start = DataValueStart(body, line);
+            return (start, line.Start + line.Length - start);
+        }
+
+        return line.Length == 4 && StartsWith(body, line, "data"u8) ? (line.Start + 4, 0) : null;
+    }
+
+    /// <summary>The values of the frame's data lines, in order.</summary>
+    public static List<(int Start, int Length)> DataValues(byte[] body, SseFrame frame) =>
+        [.. frame.Lines.Select(l => DataValue(body, l)).Where(v => v is not null).Select(v => v!.Value)];
+
+    /// <summary>Data values joined with LF, as a parser hands them over.</summary>
+    public static byte[] DataBytes(byte[] body, IReadOnlyList<(int Start, int Length)> values)
+    {
+        if (values.Count == 1)
+        {
+            return body.AsSpan(values[0].Start, values[0].Length).ToArray();
+        }
+
+        var data = new List<byte>();
+        foreach (var (start, length) in values)
+        {
+            if (data.Count > 0)
+            {
+                data.Add((byte)'\n');
+            }
+
+            data.AddRange(body.AsSpan(start, length));
+        }
+
+        return [.. data];
+    }
+
+    /// <summary>The frame's data lines joined with LF, as a parser hands them over.</summary>
+    public static string Data(byte[] body, SseFrame frame) => Encoding.UTF8.GetString(DataBytes(body, DataValues(body, frame)));
 
     /// <summary>The line ending the body uses (the first line's terminator), so injected frames look like their neighbours.</summary>
     public static string LineEnding(byte[] body, SseLayout layout)
