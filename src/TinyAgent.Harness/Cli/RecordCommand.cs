@@ -73,7 +73,7 @@ internal static class RecordCommand
                 string where = r.Path is null ? "not saved" : $"saved {Path.GetRelativePath(context.WorkingDirectory, r.Path)}";
                 lock (gate)
                 {
-                    context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"request {r.Number}: status {r.Status}, {r.Bytes} B in {r.Reads} reads, {r.DurationMs:0} ms, {r.Ending}; {where}"));
+                    context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"request {r.Number}: status {r.Status}, {r.Bytes} B in {r.Reads} reads, {r.DurationMs:0} ms, {r.Ending.ToName()}{(r.NotSaved is { } why ? $"; not saved: {why}" : "")}; {where}"));
                     context.Out.Flush();
                     saved += r.Path is null ? 0 : 1;
                 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TinyAgent.Harness.Formats;
 using TinyAgent.Harness.Hosting;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Recordings;
 
@@ -19,8 +20,27 @@ namespace TinyAgent.Harness.Recordings;
 /// <param name="Once">Record only the first request (later ones are still forwarded).</param>
 internal sealed record RecordingProxyOptions(Uri Upstream, string OutPath, string Host, int Port, IReadOnlyList<string> RedactHeaders, bool Once);
 
-/// <summary>What one proxied request produced. <paramref name="Path"/> is null when nothing was saved.</summary>
-internal sealed record ProxiedRequest(int Number, int Status, long Bytes, int Reads, double DurationMs, string Ending, string? Path);
+/// <summary>How a proxied response ended; printed by its kebab-case name (<see cref="EnumNames"/>): <c>client-gone</c>.</summary>
+internal enum ProxyEnding
+{
+    /// <summary>The upstream's response was relayed to its end.</summary>
+    Complete,
+
+    /// <summary>The upstream's body broke off while it was relayed.</summary>
+    UpstreamBroke,
+
+    /// <summary>The upstream gave no response (answered 502).</summary>
+    UpstreamUnreachable,
+
+    /// <summary>The client left before the response ended.</summary>
+    ClientGone,
+}
+
+/// <summary>
+/// What one proxied request produced. <paramref name="Path"/> is null when nothing was saved; <paramref name="NotSaved"/>
+/// says why a recording could not be written.
+/// </summary>
+internal sealed record ProxiedRequest(int Number, int Status, long Bytes, int Reads, double DurationMs, ProxyEnding Ending, string? Path, string? NotSaved = null);
 
 /// <summary>
 /// A recording proxy on Kestrel: forwards <c>POST</c> on every format's path (<c>/v1/messages</c>,
@@ -65,7 +85,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
     /// <summary>The upstream's base URL; a format's path is appended to it.</summary>
     public Uri Upstream => _upstream;
 
-    /// <summary>Starts listening. Throws <see cref="Model.HarnessInputException"/> (one line) when the address cannot be bound.</summary>
+    /// <summary>Starts listening. Throws <see cref="HarnessInputException"/> (one line) when the address cannot be bound.</summary>
     public static async Task<RecordingProxy> StartAsync(RecordingProxyOptions options, TimeProvider time, CancellationToken ct)
     {
         var address = ListenAddress.Parse("Proxy", options.Host, options.Port);
@@ -171,13 +191,14 @@ internal sealed class RecordingProxy : IAsyncDisposable
                 await WriteErrorAsync(context, 502, "api_error", $"The recording proxy got no response from the upstream: {e.Message.Split('\n')[0]}").ConfigureAwait(false);
             }
 
-            Completed?.Invoke(new ProxiedRequest(number, 502, 0, 0, _time.GetElapsedTime(started).TotalMilliseconds, ct.IsCancellationRequested ? "client-gone" : "upstream-unreachable", null));
+            Completed?.Invoke(new ProxiedRequest(number, 502, 0, 0, _time.GetElapsedTime(started).TotalMilliseconds, ct.IsCancellationRequested ? ProxyEnding.ClientGone : ProxyEnding.UpstreamUnreachable, null));
             return;
         }
 
         using (upstream)
         {
             var (body, timeline, ending) = await RelayAsync(context, upstream, started, ct).ConfigureAwait(false);
+            string? notSaved = null;
             if (path is not null)
             {
                 // Anthropic's sidecars name no format (detected from the body), as before formats existed.
@@ -191,16 +212,16 @@ internal sealed class RecordingProxy : IAsyncDisposable
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    ending += $"; not saved: {e.Message.Split('\n')[0]}";
+                    notSaved = e.Message.Split('\n')[0];
                     path = null;
                 }
             }
 
-            Completed?.Invoke(new ProxiedRequest(number, (int)upstream.StatusCode, body.Length, timeline.Count, _time.GetElapsedTime(started).TotalMilliseconds, ending, path));
+            Completed?.Invoke(new ProxiedRequest(number, (int)upstream.StatusCode, body.Length, timeline.Count, _time.GetElapsedTime(started).TotalMilliseconds, ending, path, notSaved));
         }
     }
 
-    private async Task<(byte[] Body, List<RecordedChunk> Timeline, string Ending)> RelayAsync(HttpContext context, HttpResponseMessage upstream, long started, CancellationToken ct)
+    private async Task<(byte[] Body, List<RecordedChunk> Timeline, ProxyEnding Ending)> RelayAsync(HttpContext context, HttpResponseMessage upstream, long started, CancellationToken ct)
     {
         var response = context.Response;
         response.StatusCode = (int)upstream.StatusCode;
@@ -215,7 +236,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
         var body = new MemoryStream();
         var timeline = new List<RecordedChunk>();
         var buffer = new byte[16 * 1024];
-        string ending = "complete";
+        var ending = ProxyEnding.Complete;
         try
         {
             await response.StartAsync(ct).ConfigureAwait(false);
@@ -232,7 +253,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
                     catch (Exception e) when ((e is IOException or HttpRequestException) && !ct.IsCancellationRequested)
                     {
                         // The upstream broke the stream: pass the break on, so the client sees what a direct client would.
-                        ending = "upstream-broke";
+                        ending = ProxyEnding.UpstreamBroke;
                         context.Abort();
                         break;
                     }
@@ -251,7 +272,7 @@ internal sealed class RecordingProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            ending = "client-gone"; // the body saved is what the upstream sent until then
+            ending = ProxyEnding.ClientGone; // the body saved is what the upstream sent until then
         }
 
         return (body.ToArray(), timeline, ending);
