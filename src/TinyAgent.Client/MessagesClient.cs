@@ -9,6 +9,9 @@ using TinyAgent.Client.Internal;
 
 namespace TinyAgent.Client;
 
+// One file over 300 lines on purpose: the public client and its send pipeline (one attempt, retries, the status error)
+// share the HttpClient, the options and the Polly pipelines built from them; reading a body is in Internal/.
+
 /// <summary>
 /// A Messages API client. Timeouts and retries are owned here (Polly v8); set the given
 /// <see cref="HttpClient.Timeout"/> to <see cref="Timeout.InfiniteTimeSpan"/>, it does not cover a streamed body.

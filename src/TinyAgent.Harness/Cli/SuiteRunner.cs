@@ -11,6 +11,9 @@ using TinyAgent.Harness.Verdicts;
 
 namespace TinyAgent.Harness.Cli;
 
+// One file just over 300 lines on purpose: the control phase, the fault phase and the confirmations write the same
+// result table and progress line, and a confirmation updates the run it confirms in place.
+
 /// <summary>
 /// Runs the matrix against one replay server through <see cref="RunPipeline"/> with bounded concurrency: first the
 /// control runs (every client on every recording with no fault), then the fault runs, each judged against its control;

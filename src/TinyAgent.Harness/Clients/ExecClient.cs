@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -242,75 +241,6 @@ internal sealed class ExecClient(string name, string commandLine, string? workin
         catch (InvalidOperationException)
         {
             // exited between the deadline and the kill
-        }
-    }
-
-    /// <summary>Keeps the first <c>limit</c> bytes of a stream (the rest is read and dropped, so the writer never blocks); UTF-8 text.</summary>
-    private sealed class BoundedCapture(int limit)
-    {
-        private readonly Lock _gate = new();
-        private readonly MemoryStream _bytes = new();
-
-        public async Task CopyFromAsync(Stream source)
-        {
-            byte[] buffer = new byte[16 * 1024];
-            try
-            {
-                int n;
-                while ((n = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-                {
-                    lock (_gate)
-                    {
-                        _bytes.Write(buffer, 0, (int)Math.Min(n, Math.Max(0, limit - _bytes.Length)));
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-            {
-                // the pipe went away with the process: keep what arrived
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_gate)
-            {
-                return Encoding.UTF8.GetString(_bytes.GetBuffer(), 0, (int)_bytes.Length);
-            }
-        }
-    }
-
-    /// <summary>Keeps the last <c>capacity</c> characters of a process's output lines.</summary>
-    private sealed class TailBuffer(int capacity)
-    {
-        private readonly Lock _gate = new();
-        private readonly StringBuilder _text = new();
-        private bool _trimmed;
-
-        public void AppendLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                _text.Append(line).Append('\n');
-                if (_text.Length > capacity)
-                {
-                    _text.Remove(0, _text.Length - capacity);
-                    _trimmed = true;
-                }
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_gate)
-            {
-                return (_trimmed ? "[...]" : "") + _text;
-            }
         }
     }
 }

@@ -15,6 +15,10 @@ using WireMock.Settings;
 
 namespace TinyAgent.Harness.Replay;
 
+// One file over 300 lines on purpose: starting, routing a request, replaying its plan and recording its evidence all
+// share the per-scenario attempt counters, the evidence store and the request log; the byte-level replay is already in
+// PlanReplayer, request checks in RequestValidator, evidence in EvidenceStore.
+
 /// <summary>
 /// The mock Messages endpoint. WireMock.Net hosts it; the Messages routes are answered by a middleware placed
 /// before WireMock's own pipeline, which writes each planned chunk itself (WireMock's response builders cannot
