@@ -27,6 +27,16 @@ internal struct EventFields
 /// </summary>
 internal static class EventDataReader
 {
+    // Each known delta: its type, the field that carries its value, and its kind. The first four carry a string.
+    private static readonly (byte[] Type, byte[] Field, DeltaKind Kind)[] Deltas =
+    [
+        ("text_delta"u8.ToArray(), "text"u8.ToArray(), DeltaKind.Text),
+        ("input_json_delta"u8.ToArray(), "partial_json"u8.ToArray(), DeltaKind.InputJson),
+        ("thinking_delta"u8.ToArray(), "thinking"u8.ToArray(), DeltaKind.Thinking),
+        ("signature_delta"u8.ToArray(), "signature"u8.ToArray(), DeltaKind.Signature),
+        ("citations_delta"u8.ToArray(), "citation"u8.ToArray(), DeltaKind.Citations),
+    ];
+
     /// <summary>The JSON's own <c>type</c>, for a frame with no <c>event:</c> line; null when it has none.</summary>
     public static string? ReadType(ReadOnlySpan<byte> data) =>
         TryFind(data, "type"u8, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
@@ -91,16 +101,18 @@ internal static class EventDataReader
         rest = rest[digits..];
         if (!Eat(ref rest, ",\"delta\":{\"type\":\""u8))
             return false;
-        DeltaKind kind;
-        if (Eat(ref rest, "text_delta\",\"text\":\""u8))
-            kind = DeltaKind.Text;
-        else if (Eat(ref rest, "input_json_delta\",\"partial_json\":\""u8))
-            kind = DeltaKind.InputJson;
-        else if (Eat(ref rest, "thinking_delta\",\"thinking\":\""u8))
-            kind = DeltaKind.Thinking;
-        else if (Eat(ref rest, "signature_delta\",\"signature\":\""u8))
-            kind = DeltaKind.Signature;
-        else
+        var kind = DeltaKind.Unknown;
+        foreach (var (type, field, candidate) in Deltas.AsSpan(0, 4))
+        {
+            var probe = rest;
+            if (Eat(ref probe, type) && Eat(ref probe, "\",\""u8) && Eat(ref probe, field) && Eat(ref probe, "\":\""u8))
+            {
+                rest = probe;
+                kind = candidate;
+                break;
+            }
+        }
+        if (kind == DeltaKind.Unknown)
             return false;
         var end = 0;
         var escaped = false;
@@ -131,14 +143,7 @@ internal static class EventDataReader
         return true;
     }
 
-    public static string Name(DeltaKind kind) => kind switch
-    {
-        DeltaKind.Text => "text_delta",
-        DeltaKind.InputJson => "input_json_delta",
-        DeltaKind.Thinking => "thinking_delta",
-        DeltaKind.Signature => "signature_delta",
-        _ => "citations_delta",
-    };
+    public static string Name(DeltaKind kind) => System.Text.Encoding.UTF8.GetString(Array.Find(Deltas, d => d.Kind == kind).Type ?? Deltas[^1].Type);
 
     private static void ReadDelta(ref Utf8JsonReader reader, ref EventFields fields)
     {
@@ -198,28 +203,22 @@ internal static class EventDataReader
 
     private static DeltaKind FieldOf(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("text"u8))
-            return DeltaKind.Text;
-        if (reader.ValueTextEquals("partial_json"u8))
-            return DeltaKind.InputJson;
-        if (reader.ValueTextEquals("thinking"u8))
-            return DeltaKind.Thinking;
-        if (reader.ValueTextEquals("signature"u8))
-            return DeltaKind.Signature;
-        return reader.ValueTextEquals("citation"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
+        foreach (var (_, field, kind) in Deltas)
+        {
+            if (reader.ValueTextEquals(field))
+                return kind;
+        }
+        return DeltaKind.Unknown;
     }
 
     private static DeltaKind KindOf(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("text_delta"u8))
-            return DeltaKind.Text;
-        if (reader.ValueTextEquals("input_json_delta"u8))
-            return DeltaKind.InputJson;
-        if (reader.ValueTextEquals("thinking_delta"u8))
-            return DeltaKind.Thinking;
-        if (reader.ValueTextEquals("signature_delta"u8))
-            return DeltaKind.Signature;
-        return reader.ValueTextEquals("citations_delta"u8) ? DeltaKind.Citations : DeltaKind.Unknown;
+        foreach (var (type, _, kind) in Deltas)
+        {
+            if (reader.ValueTextEquals(type))
+                return kind;
+        }
+        return DeltaKind.Unknown;
     }
 
     private static bool Eat(ref ReadOnlySpan<byte> rest, ReadOnlySpan<byte> literal)
