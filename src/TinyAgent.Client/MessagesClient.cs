@@ -1,3 +1,6 @@
+// One file over 300 lines on purpose: the public client and its send pipeline (one attempt, retries, the status error)
+// share the HttpClient, the options and the Polly pipelines built from them; reading a body is in Internal/.
+
 using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -8,9 +11,6 @@ using Polly.Timeout;
 using TinyAgent.Client.Internal;
 
 namespace TinyAgent.Client;
-
-// One file over 300 lines on purpose: the public client and its send pipeline (one attempt, retries, the status error)
-// share the HttpClient, the options and the Polly pipelines built from them; reading a body is in Internal/.
 
 /// <summary>
 /// A Messages API client. Timeouts and retries are owned here (Polly v8); set the given

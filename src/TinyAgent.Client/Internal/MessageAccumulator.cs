@@ -1,10 +1,10 @@
-using System.Text.Json;
-
-namespace TinyAgent.Client.Internal;
-
 // One file over 300 lines on purpose: this is the stream's state machine, and every handler below reads and writes the
 // same message state (started, stopped, blocks, usage). What it reads is in EventDataReader, how it decodes strings in
 // JsonStringDecoder, and each block's state in BlockState.
+
+using System.Text.Json;
+
+namespace TinyAgent.Client.Internal;
 
 /// <summary>
 /// Turns each SSE item (event name + UTF-8 data) into state, and into a typed event only when someone enumerates.

@@ -1,3 +1,6 @@
+// One file just over 300 lines on purpose: the control phase, the fault phase and the confirmations write the same
+// result table and progress line, and a confirmation updates the run it confirms in place.
+
 using System.Collections.Concurrent;
 using TinyAgent.Harness.Clients;
 using TinyAgent.Harness.Config;
@@ -10,9 +13,6 @@ using TinyAgent.Harness.Reports;
 using TinyAgent.Harness.Verdicts;
 
 namespace TinyAgent.Harness.Cli;
-
-// One file just over 300 lines on purpose: the control phase, the fault phase and the confirmations write the same
-// result table and progress line, and a confirmation updates the run it confirms in place.
 
 /// <summary>
 /// Runs the matrix against one replay server through <see cref="RunPipeline"/> with bounded concurrency: first the

@@ -1,3 +1,7 @@
+// One file over 300 lines on purpose: starting, routing a request, replaying its plan and recording its evidence all
+// share the per-scenario attempt counters, the evidence store and the request log; the byte-level replay is already in
+// PlanReplayer, request checks in RequestValidator, evidence in EvidenceStore.
+
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -14,10 +18,6 @@ using WireMock.Server;
 using WireMock.Settings;
 
 namespace TinyAgent.Harness.Replay;
-
-// One file over 300 lines on purpose: starting, routing a request, replaying its plan and recording its evidence all
-// share the per-scenario attempt counters, the evidence store and the request log; the byte-level replay is already in
-// PlanReplayer, request checks in RequestValidator, evidence in EvidenceStore.
 
 /// <summary>
 /// The mock Messages endpoint. WireMock.Net hosts it; the Messages routes are answered by a middleware placed
