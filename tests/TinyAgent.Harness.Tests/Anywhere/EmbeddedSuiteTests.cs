@@ -12,20 +12,23 @@ namespace TinyAgent.Harness.Tests.Anywhere;
 internal sealed class EmbeddedSuiteTests
 {
     // The repository's own suite, counted rather than written down: adding a recording or a scenario must not break these.
-    private static readonly int Recordings = Directory.EnumerateFiles(RepoPaths.RecordingsFolder, "*.sse").Count();
+    private static readonly int Recordings = Directory.EnumerateFiles(RepoPaths.RecordingsFolder, "*.sse", SearchOption.AllDirectories).Count();
 
     private static readonly int Scenarios = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "harness.json")))!["scenarios"]!.AsArray().Count;
 
     private static readonly string EmbeddedLine = $"tinyagent-harness: no harness.json here; using the embedded default suite ({Recordings} recordings)\n";
 
-    private static readonly string Valid = $"valid: {Scenarios} scenarios, 4 clients, {Recordings} recordings";
+    private static readonly int Clients = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "harness.json")))!["clients"]!.AsArray().Count;
+
+    private static readonly string Valid = $"valid: {Scenarios} scenarios, {Clients} clients, {Recordings} recordings";
 
     [Test]
     public void The_embedded_suite_is_the_repositorys_harness_json_schema_and_recordings_byte_for_byte()
     {
         var repoFiles = new[] { "harness.json", "harness.schema.json" }
-            .Concat(Directory.EnumerateFiles(RepoPaths.RecordingsFolder).Where(f => f.EndsWith(".sse", StringComparison.Ordinal) || f.EndsWith(".meta.json", StringComparison.Ordinal))
-                .Select(f => "recordings/" + Path.GetFileName(f)))
+            .Concat(Directory.EnumerateFiles(RepoPaths.RecordingsFolder, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".sse", StringComparison.Ordinal) || f.EndsWith(".meta.json", StringComparison.Ordinal))
+                .Select(f => "recordings/" + Path.GetRelativePath(RepoPaths.RecordingsFolder, f).Replace('\\', '/')))
             .Order(StringComparer.Ordinal).ToList();
 
         Assert.That(Config.EmbeddedSuite.Files, Is.EqualTo(repoFiles));
@@ -117,7 +120,7 @@ internal sealed class EmbeddedSuiteTests
         var written = JsonNode.Parse(File.ReadAllText(empty.File("suite/harness.json")))!;
         Assert.That(written["$schema"]!.GetValue<string>(), Is.EqualTo("./harness.schema.json"));
         Assert.That(File.ReadAllBytes(empty.File("suite/harness.schema.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(RepoPaths.RepoRoot, "harness.schema.json"))));
-        Assert.That(Directory.GetFiles(empty.File("suite/recordings"), "*.sse"), Has.Length.EqualTo(Recordings));
+        Assert.That(Directory.GetFiles(empty.File("suite/recordings"), "*.sse", SearchOption.AllDirectories), Has.Length.EqualTo(Recordings));
 
         var validate = await AnywhereKit.RunAsync(empty.File("suite"), "validate");
         Assert.That(validate.Exit, Is.EqualTo(0), validate.Err);

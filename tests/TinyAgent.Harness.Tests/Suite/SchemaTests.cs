@@ -33,6 +33,6 @@ internal sealed class SchemaTests
         var config = ConfigLoader.Load(Path.Combine(RepoPaths.RepoRoot, "harness.json"));
         Assert.That(properties, Is.SupersetOf(new[] { "seed", "recordings", "scenarios", "clients", "consumers", "timeouts", "parallelism", "reports", "expectations", "redactHeaders" }));
         Assert.That(config.Scenarios, Has.Count.GreaterThanOrEqualTo(12));
-        Assert.That(config.Clients.Select(c => c.Name), Is.EquivalentTo(new[] { "tinyagent", "naive-split", "naive-truncation", "naive-ghost" }));
+        Assert.That(config.Clients.Select(c => c.Name), Is.EquivalentTo(new[] { "tinyagent", "naive-split", "naive-truncation", "naive-ghost", "openai-chat", "openai-responses" }));
     }
 }
