@@ -33,7 +33,7 @@ internal sealed class ReadTimeoutStream(Stream inner, TimeSpan firstByte, TimeSp
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw _hasBytes
-                ? new ReadTimeoutException("stalled", $"stalled: no bytes for {limit.TotalMilliseconds:0} ms")
+                ? new ReadTimeoutException("stalled", $"no bytes for {limit.TotalMilliseconds:0} ms")
                 : new ReadTimeoutException("timeout_first_byte", $"no first byte within {limit.TotalMilliseconds:0} ms");
         }
     }
