@@ -3,9 +3,11 @@ using TinyAgent.Harness.Model;
 namespace TinyAgent.Harness.Verdicts;
 
 /// <summary>
-/// silent-truncation: a stream that ends in an error event, is dropped before <c>message_stop</c>, or ends with
-/// <c>max_tokens</c> must not come back as a normal-looking answer. Failing loudly (an error, a crash, a non-zero exit)
-/// surfaces it. A recording's own error or <c>max_tokens</c> is judged on the control run, where it happens with no fault.
+/// silent-truncation: a stream that ends in an error event, is dropped before its end event, or ends for length
+/// (<c>max_tokens</c>) must not come back as a normal-looking answer. Failing loudly (an error, a crash, a non-zero exit)
+/// surfaces it. A recording's own error or length ending is judged on the control run, where it happens with no fault.
+/// The evidence names the stop reason as the reference reader read it (<c>max_tokens</c>, <c>length</c>,
+/// <c>max_output_tokens</c>) and no format's end event, since a judge does not know the format.
 /// </summary>
 internal sealed class SilentTruncationJudge : IJudge
 {
@@ -31,12 +33,12 @@ internal sealed class SilentTruncationJudge : IJudge
 
         var expected = RunQuestions.Expected(run);
         string? injected = facts.InjectedErrorType is string type ? $"an injected error event ({type})"
-            : run.Plan.End == StreamEnd.Reset ? "a connection reset before message_stop"
-            : run.Plan.End == StreamEnd.CleanClose || facts.Truncated ? "a clean close before message_stop"
+            : run.Plan.End == StreamEnd.Reset ? "a connection reset before the stream's end"
+            : run.Plan.End == StreamEnd.CleanClose || facts.Truncated ? "a clean close before the stream's end"
             : null;
         string? recorded = injected is not null ? null
             : expected.ErrorType is string e ? $"an error event in the recording ({e})"
-            : !expected.HasMessageStop ? "a stream without message_stop"
+            : !expected.HasMessageStop ? "a stream without its end event"
             : null;
         bool maxTokens = facts.MaxTokensEnding || (injected is null && recorded is null && StopReasons.IsLength(expected.StopReason));
         bool recordedMaxTokens = maxTokens && !facts.MaxTokensEnding;
@@ -61,7 +63,8 @@ internal sealed class SilentTruncationJudge : IJudge
 
         if (maxTokens)
         {
-            string ending = facts.ToolCut ? "a max_tokens ending inside a tool_use input" : "a max_tokens ending";
+            string length = expected.StopReason ?? "max_tokens"; // as the format says it: max_tokens, length, max_output_tokens
+            string ending = facts.ToolCut ? $"a {length} ending inside a tool call's input" : $"a {length} ending";
             if (r.Outcome == ClientOutcome.Hung)
             {
                 return new(Bug, Verdict.NotHandled, $"after {ending}: hung ({r.Error?.Message})", Timing: true);
@@ -79,10 +82,10 @@ internal sealed class SilentTruncationJudge : IJudge
 
             bool neverReports = r.StopReason is null && (run.Control is null || run.Control.Result.StopReason is null);
             return new(Bug, Verdict.NotHandled, neverReports
-                ? $"after {ending}: returned {RunQuestions.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so max_tokens cannot reach its user"
+                ? $"after {ending}: returned {RunQuestions.Describe(r)}; it reports no stop_reason at all{(run.Control is { } c ? $" (nor in its control run {c.RunId})" : "")}, so {length} cannot reach its user"
                 : $"after {ending}: returned {RunQuestions.Describe(r)}");
         }
 
-        return RunFinding.NotExercised(Bug, "the stream ends complete with message_stop");
+        return RunFinding.NotExercised(Bug, "the stream ends complete");
     }
 }

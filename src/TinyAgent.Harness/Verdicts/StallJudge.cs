@@ -6,7 +6,7 @@ namespace TinyAgent.Harness.Verdicts;
 /// stall, judged from both sides. A silent stall must end in an error within <see cref="RunTimeouts.Idle"/> plus
 /// <see cref="RunTimeouts.StallTolerance"/> of the last content byte. A stall of keepalives only must still end, by a
 /// total deadline or a content-progress timeout, before the run is overdue. A live stream must not be killed: through
-/// a pause carried by keepalives the client keeps reading and gives its control answer; after <c>message_stop</c> it
+/// a pause carried by keepalives the client keeps reading and gives its control answer; after the stream's end event it
 /// returns without waiting for the connection to close.
 /// </summary>
 internal sealed class StallJudge : IJudge
@@ -99,16 +99,16 @@ internal sealed class StallJudge : IJudge
     private RunFinding SlowClose(RunObservation run, TimeSpan hold)
     {
         var r = run.Result;
-        string what = "after message_stop the connection stayed open";
+        string what = "after the stream's end the connection stayed open";
         if (r.Outcome == ClientOutcome.Hung)
         {
-            return new(Bug, Verdict.NotHandled, $"{what}, and the client waited for it to close instead of ending at message_stop: {r.Error?.Message}", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"{what}, and the client waited for it to close instead of ending at the stream's end: {r.Error?.Message}", Timing: true);
         }
 
         if (RunQuestions.StreamRequest(run) is { } server && r.EndedAt is TimeSpan clientEnd && server.ClientDisconnectedAt is null &&
             server.EndedAt is TimeSpan closed && ClockAlignment.ClientToServer(run, server, clientEnd) >= closed)
         {
-            return new(Bug, Verdict.NotHandled, $"{what} for {ClockAlignment.Ms(hold)}: the client returned only once the server closed it, {ClockAlignment.Ms(closed - LastContentAt(run, server))} after message_stop", Timing: true);
+            return new(Bug, Verdict.NotHandled, $"{what} for {ClockAlignment.Ms(hold)}: the client returned only once the server closed it, {ClockAlignment.Ms(closed - LastContentAt(run, server))} after the stream's end", Timing: true);
         }
 
         return AnswerComparison.SameAnswer(Bug, what, run);

@@ -45,7 +45,7 @@ internal sealed class SilentTruncationJudgeTests
         var finding = Judge.Judge(Make(Result(), body: Body(withStop: false)));
 
         Assert.That(finding.Verdict, Is.EqualTo(Verdict.NotHandled));
-        Assert.That(finding.Evidence, Does.Contain("without message_stop"));
+        Assert.That(finding.Evidence, Does.Contain("without its end event"));
     }
 
     [Test]

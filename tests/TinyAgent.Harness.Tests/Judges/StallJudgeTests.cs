@@ -98,7 +98,7 @@ internal sealed class StallJudgeTests
 
         var hung = Judge.Judge(Make(Result(ClientOutcome.Hung, error: new ClientError("hung", "still running")), slowClose, control: control));
         Assert.That(hung.Verdict, Is.EqualTo(Verdict.NotHandled));
-        Assert.That(hung.Evidence, Does.Contain("waited for it to close instead of ending at message_stop"));
+        Assert.That(hung.Evidence, Does.Contain("waited for it to close instead of ending at the stream's end"));
 
         var done = Judge.Judge(Make(Result() with { EndedAt = TimeSpan.FromMilliseconds(90) }, slowClose, control: control));
         Assert.That(done.Verdict, Is.EqualTo(Verdict.Handled), done.Evidence);
