@@ -6,10 +6,10 @@ using TinyAgent.Harness.Tests.Recordings;
 namespace TinyAgent.Harness.Tests.Exec;
 
 /// <summary>
-/// harness.clients.json through the real CLI: the 28 exec clients of tests/clients (14 in Python, 14 in Node: correct
-/// and 13 one-bug copies of it) and the built-in tinyagent, 19 scenarios on 4 of the bundled recordings (1,740 runs),
-/// with an expected verdict per client and concern. Exit code 0
-/// means every expectation was met. Slow (thousands of process starts, minutes on 2 cores): category "Clients",
+/// The one-bug client suites through the real CLI. harness.clients.json: the 28 exec clients of tests/clients (14 in
+/// Python, 14 in Node: correct and 13 one-bug copies of it) and the built-in tinyagent, 19 scenarios on 4 of the bundled
+/// recordings (1,740 runs), with an expected verdict per client and concern; harness.clients.openai.json: the same for
+/// the OpenAI formats. Exit code 0 means every expectation was met. Slow (thousands of process starts, minutes on 2 cores): category "Clients",
 /// so `dotnet test --filter "TestCategory!=Clients"` leaves it out. Skipped when python3 or node is missing.
 /// </summary>
 [TestFixture]
@@ -18,18 +18,31 @@ namespace TinyAgent.Harness.Tests.Exec;
 internal sealed class OneBugClientsSuiteTests
 {
     [Test]
-    public async Task Every_one_bug_client_gets_exactly_its_expected_verdicts()
+    public Task Every_one_bug_client_gets_exactly_its_expected_verdicts() =>
+        RunSuiteAsync("harness.clients.json", TimeSpan.FromMinutes(90));
+
+    /// <summary>
+    /// harness.clients.openai.json: the 24 OpenAI one-bug clients of tests/clients/{python,node}/openai (chat-* on Chat
+    /// Completions, responses-* on Responses; correct and five one-bug copies each) and the built-in openai-chat and
+    /// openai-responses, 10 scenarios on 8 of recordings/openai (442 runs, about 4 minutes on 2 cores).
+    /// </summary>
+    [Test]
+    public Task Every_OpenAI_one_bug_client_gets_exactly_its_expected_verdicts() =>
+        RunSuiteAsync("harness.clients.openai.json", TimeSpan.FromMinutes(30));
+
+    /// <summary>Runs the suite file through the real CLI and asserts exit 0: every expectation met.</summary>
+    private static async Task RunSuiteAsync(string suite, TimeSpan limit)
     {
         string root = RepoPaths.RepoRoot;
         string? python = await FirstLineAsync("python3", "-c \"import sys; print(sys.executable)\"", root);
         if (python is null)
         {
-            Assert.Ignore("python3 is not on PATH: the Python one-bug clients of harness.clients.json cannot run");
+            Assert.Ignore($"python3 is not on PATH: the Python one-bug clients of {suite} cannot run");
         }
 
         if (await FirstLineAsync("node", "--version", root) is null)
         {
-            Assert.Ignore("node is not on PATH: the Node one-bug clients of harness.clients.json cannot run");
+            Assert.Ignore($"node is not on PATH: the Node one-bug clients of {suite} cannot run");
         }
 
         using var folder = new TempFolder();
@@ -50,14 +63,14 @@ internal sealed class OneBugClientsSuiteTests
         try
         {
             var context = new CliContext(output, errors, TimeProvider.System, root);
-            string config = Path.Combine(root, "harness.clients.json");
+            string config = Path.Combine(root, suite);
             string outDir = folder.File("reports");
-            exit = await HarnessCli.RunAsync(["run", "--config", config, "--out", outDir], context).WaitAsync(TimeSpan.FromMinutes(90));
+            exit = await HarnessCli.RunAsync(["run", "--config", config, "--out", outDir], context).WaitAsync(limit);
 
             string reportPath = Path.Combine(outDir, "report.json");
             Assert.That(File.Exists(reportPath), Is.True, $"no report.json (exit {exit}); err: {errors}");
             var report = JsonNode.Parse(await File.ReadAllTextAsync(reportPath))!.AsObject();
-            Assert.That(exit, Is.EqualTo(0), () => Unmet(report, exit, clock.Elapsed));
+            Assert.That(exit, Is.EqualTo(0), () => Unmet(suite, report, exit, clock.Elapsed));
         }
         finally
         {
@@ -66,9 +79,9 @@ internal sealed class OneBugClientsSuiteTests
     }
 
     /// <summary>Every unmet expectation with the verdict's evidence and deciding runs, one per line.</summary>
-    private static string Unmet(JsonObject report, int exit, TimeSpan wall)
+    private static string Unmet(string suite, JsonObject report, int exit, TimeSpan wall)
     {
-        var lines = new List<string> { $"harness.clients.json: exit {exit} after {wall.TotalSeconds:F0} s; unmet expectations:" };
+        var lines = new List<string> { $"{suite}: exit {exit} after {wall.TotalSeconds:F0} s; unmet expectations:" };
         foreach (var client in report["clients"]!.AsArray().Select(c => c!.AsObject()))
         {
             foreach (var (bug, node) in client["bugs"]!.AsObject())
