@@ -24,7 +24,7 @@ internal sealed class OneBugClientsSuiteTests
     /// <summary>
     /// harness.clients.openai.json: the 24 OpenAI one-bug clients of tests/clients/{python,node}/openai (chat-* on Chat
     /// Completions, responses-* on Responses; correct and five one-bug copies each) and the built-in openai-chat and
-    /// openai-responses, 10 scenarios on 8 of recordings/openai (442 runs, about 4 minutes on 2 cores).
+    /// openai-responses, 10 scenarios on 8 of recordings/openai (442 runs, 2.5-4 minutes on 2 cores).
     /// </summary>
     [Test]
     public Task Every_OpenAI_one_bug_client_gets_exactly_its_expected_verdicts() =>
