@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Formats;
 
@@ -28,4 +29,42 @@ internal static class Json
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
+
+    /// <summary>What a JSON value is, bare, for the readers' <c>a JSON {kind}</c> messages: <c>object</c>, <c>array</c>, ... <c>null</c>.</summary>
+    public static string TypeName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
+    /// <summary>
+    /// A reference reader's first step on every event: its data must be one JSON object (the caller disposes it). Throws
+    /// naming <paramref name="where"/> (invalid JSON; <paramref name="orElse"/> names what else the data could have been)
+    /// or <paramref name="objectWhere"/> (not an object; default <paramref name="where"/>).
+    /// </summary>
+    public static JsonDocument ParseEvent(string data, string where, string? orElse = null, string? objectWhere = null)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(data);
+        }
+        catch (JsonException ex)
+        {
+            throw new HarnessInputException(where, $"data is not valid JSON{(orElse is null ? "" : $" (nor {orElse})")}: {HarnessInputException.JsonReason(ex)}");
+        }
+
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = doc.RootElement.ValueKind;
+            doc.Dispose();
+            throw new HarnessInputException(objectWhere ?? where, $"data is a JSON {TypeName(kind)}, not an object");
+        }
+
+        return doc;
+    }
 }

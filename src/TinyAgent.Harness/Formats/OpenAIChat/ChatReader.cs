@@ -39,25 +39,10 @@ internal static class ChatReader
                 continue;
             }
 
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(item.Data);
-            }
-            catch (JsonException ex)
-            {
-                throw new HarnessInputException($"event {events}", $"data is not valid JSON (nor [DONE]): {HarnessInputException.JsonReason(ex)}");
-            }
-
-            using (doc)
+            using (var doc = Json.ParseEvent(item.Data, $"event {events}", orElse: "[DONE]", objectWhere: $"event {events} (chat.completion.chunk)"))
             {
                 var root = doc.RootElement;
                 var at = new Where(events);
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    throw at.Error($"data is a JSON {Kind(root)}, not an object");
-                }
-
                 if (ChatJson.Error(root) is { } error)
                 {
                     errorType = error.Type;
@@ -75,7 +60,7 @@ internal static class ChatReader
                 {
                     if (choice.ValueKind != JsonValueKind.Object)
                     {
-                        throw at.Error($"a choice is a JSON {Kind(choice)}, not an object");
+                        throw at.Error($"a choice is a JSON {Json.TypeName(choice.ValueKind)}, not an object");
                     }
 
                     if ((OptionalIndex(choice, "index", "choices[].index", at) ?? 0) != 0)
@@ -130,7 +115,7 @@ internal static class ChatReader
         {
             if (call.ValueKind != JsonValueKind.Object)
             {
-                throw at.Error($"a tool_calls piece is a JSON {Kind(call)}, not an object");
+                throw at.Error($"a tool_calls piece is a JSON {Json.TypeName(call.ValueKind)}, not an object");
             }
 
             int index = OptionalIndex(call, "index", "tool_calls[].index", at) ?? throw at.Error("a tool_calls piece has no 'index'");
@@ -148,7 +133,7 @@ internal static class ChatReader
             return null;
         }
 
-        return value.ValueKind == kind ? value : throw at.Error($"field '{name}' must be a JSON {Kind(kind)}, not a JSON {Kind(value)}");
+        return value.ValueKind == kind ? value : throw at.Error($"field '{name}' must be a JSON {Json.TypeName(kind)}, not a JSON {Json.TypeName(value.ValueKind)}");
     }
 
     private static int? OptionalIndex(JsonElement obj, string name, string path, Where at)
@@ -162,18 +147,6 @@ internal static class ChatReader
             ? n
             : throw at.Error($"field '{path}' must be a non-negative integer, not {value.GetRawText()}");
     }
-
-    private static string Kind(JsonElement e) => Kind(e.ValueKind);
-
-    private static string Kind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        _ => "null",
-    };
 
     /// <summary>Which chunk a shape error is in, for one-line messages.</summary>
     private readonly record struct Where(int Event)

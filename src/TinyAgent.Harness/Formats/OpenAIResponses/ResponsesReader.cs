@@ -31,24 +31,9 @@ internal static class ResponsesReader
             }
 
             events++;
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(item.Data);
-            }
-            catch (JsonException ex)
-            {
-                throw new HarnessInputException($"event {events} ({item.EventType})", $"data is not valid JSON: {HarnessInputException.JsonReason(ex)}");
-            }
-
-            using (doc)
+            using (var doc = Json.ParseEvent(item.Data, $"event {events} ({item.EventType})"))
             {
                 var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    throw new HarnessInputException($"event {events} ({item.EventType})", $"data is a JSON {Kind(root)}, not an object");
-                }
-
                 bool named = item.EventType != SseParser.EventTypeDefault;
                 string type = Json.String(root, "type") ?? (named ? item.EventType : throw new HarnessInputException($"event {events}", "no event name and no field 'type'"));
                 var at = new Where(events, type);
@@ -164,7 +149,7 @@ internal static class ResponsesReader
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n >= 0
             ? n
-            : throw at.Error($"field '{name}' must be a non-negative integer, not a JSON {Kind(value)} ({value.GetRawText()})");
+            : throw at.Error($"field '{name}' must be a non-negative integer, not a JSON {Json.TypeName(value.ValueKind)} ({value.GetRawText()})");
     }
 
     private static JsonElement Obj(JsonElement obj, string name, Where at, string path)
@@ -174,7 +159,7 @@ internal static class ResponsesReader
             throw at.Error($"missing field '{path}'");
         }
 
-        return value.ValueKind == JsonValueKind.Object ? value : throw at.Error($"field '{path}' must be an object, not a JSON {Kind(value)}");
+        return value.ValueKind == JsonValueKind.Object ? value : throw at.Error($"field '{path}' must be an object, not a JSON {Json.TypeName(value.ValueKind)}");
     }
 
     private static string Str(JsonElement obj, string name, Where at, string path)
@@ -184,18 +169,8 @@ internal static class ResponsesReader
             throw at.Error($"missing field '{path}'");
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw at.Error($"field '{path}' must be a string, not a JSON {Kind(value)}");
+        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw at.Error($"field '{path}' must be a string, not a JSON {Json.TypeName(value.ValueKind)}");
     }
-
-    private static string Kind(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        _ => "null",
-    };
 
     /// <summary>Which event a shape error is in, for one-line messages.</summary>
     private readonly record struct Where(int Event, string Type)
