@@ -62,18 +62,12 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
         }
     }
 
-    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => new()
-    {
-        Outcome = outcome,
-        Text = _text.ToString(),
-        BlockTexts = _blocks.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        ToolInputs = _tools.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        StopReason = StopReason,
-        Error = error,
-        Reads = http.Recorder.Reads,
-        FirstByteAt = http.Recorder.FirstByteAt,
-        FirstTextAt = _firstTextAt,
-        EndedAt = http.Recorder.Now,
-        StartedTimestamp = http.StartedTimestamp,
-    };
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => http.Result(
+        outcome,
+        error,
+        _text.ToString(),
+        _blocks.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        _tools.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        StopReason,
+        _firstTextAt);
 }

@@ -124,18 +124,12 @@ internal sealed class OpenAIChatReply
         }
     }
 
-    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => new()
-    {
-        Outcome = outcome,
-        Text = _text.ToString(),
-        BlockTexts = _sawContent ? new Dictionary<int, string> { [0] = _text.ToString() } : new Dictionary<int, string>(),
-        ToolInputs = _tools.ToDictionary(kv => kv.Key + 1, kv => kv.Value.ToString()),
-        StopReason = FinishReason,
-        Error = error,
-        Reads = http.Recorder.Reads,
-        FirstByteAt = http.Recorder.FirstByteAt,
-        FirstTextAt = _firstTextAt,
-        EndedAt = http.Recorder.Now,
-        StartedTimestamp = http.StartedTimestamp,
-    };
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => http.Result(
+        outcome,
+        error,
+        _text.ToString(),
+        _sawContent ? new Dictionary<int, string> { [0] = _text.ToString() } : new Dictionary<int, string>(),
+        _tools.ToDictionary(kv => kv.Key + 1, kv => kv.Value.ToString()),
+        FinishReason,
+        _firstTextAt);
 }

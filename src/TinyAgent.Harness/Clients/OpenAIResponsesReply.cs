@@ -68,20 +68,14 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
         }
     }
 
-    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => new()
-    {
-        Outcome = outcome,
-        Text = _text.ToString(),
-        BlockTexts = _texts.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        ToolInputs = _arguments.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        StopReason = StopReason,
-        Error = error,
-        Reads = http.Recorder.Reads,
-        FirstByteAt = http.Recorder.FirstByteAt,
-        FirstTextAt = _firstTextAt,
-        EndedAt = http.Recorder.Now,
-        StartedTimestamp = http.StartedTimestamp,
-    };
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => http.Result(
+        outcome,
+        error,
+        _text.ToString(),
+        _texts.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        _arguments.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+        StopReason,
+        _firstTextAt);
 
     private static int? Index(JsonElement e) => Int(e, "output_index");
 

@@ -1,3 +1,4 @@
+using TinyAgent.Harness.Model;
 using System.Net.Sockets;
 
 namespace TinyAgent.Harness.Clients;
@@ -31,6 +32,29 @@ internal sealed class RunHttp : IDisposable
 
     /// <summary>When the run started (<see cref="TimeProvider.GetTimestamp"/>); read times are offsets from it.</summary>
     public long StartedTimestamp { get; }
+
+    /// <summary>What a client answered, with what this run's HTTP saw (its reads, first byte, end): the one place a built-in client's result is put together.</summary>
+    public ClientResult Result(
+        ClientOutcome outcome,
+        ClientError? error,
+        string text,
+        IReadOnlyDictionary<int, string> blockTexts,
+        IReadOnlyDictionary<int, string> toolInputs,
+        string? stopReason,
+        TimeSpan? firstTextAt) => new()
+        {
+            Outcome = outcome,
+            Text = text,
+            BlockTexts = blockTexts,
+            ToolInputs = toolInputs,
+            StopReason = stopReason,
+            Error = error,
+            Reads = Recorder.Reads,
+            FirstByteAt = Recorder.FirstByteAt,
+            FirstTextAt = firstTextAt,
+            EndedAt = Recorder.Now,
+            StartedTimestamp = StartedTimestamp,
+        };
 
     /// <param name="innerHandler">Replaces the sockets handler (tests deliver scripted reads through it).</param>
     public static RunHttp Create(TimeProvider time, Func<HttpMessageHandler>? innerHandler = null) => new(time, innerHandler);

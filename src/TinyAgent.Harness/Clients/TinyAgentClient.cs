@@ -119,19 +119,6 @@ internal sealed class TinyAgentClient(Func<HttpMessageHandler>? innerHandler = n
             }
         }
 
-        return new ClientResult
-        {
-            Outcome = outcome,
-            Text = message?.Text ?? "",
-            BlockTexts = blocks,
-            ToolInputs = tools,
-            StopReason = message?.StopReason,
-            Error = error,
-            Reads = http.Recorder.Reads,
-            FirstByteAt = http.Recorder.FirstByteAt,
-            FirstTextAt = firstText,
-            EndedAt = http.Recorder.Now,
-            StartedTimestamp = http.StartedTimestamp,
-        };
+        return http.Result(outcome, error, message?.Text ?? "", blocks, tools, message?.StopReason, firstText);
     }
 }
