@@ -41,7 +41,7 @@ internal sealed class PlanBuilder
     public IWireFormat Format => Recording.Format;
 
     /// <summary>The body's events, classified by <see cref="Format"/> (computed again after each body change).</summary>
-    public IReadOnlyList<WireEvent> Events => _events ??= Format.Events(_body, Layout);
+    public IReadOnlyList<WireEvent> Events => _events ??= ReferenceEquals(_body, Recording.Body) ? Recording.Events : Format.Events(_body, Layout);
 
     /// <summary>The body's line ending, so inserted frames look like their neighbours.</summary>
     public string LineEnding => SseFrames.LineEnding(_body, Layout);

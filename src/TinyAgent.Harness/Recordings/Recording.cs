@@ -9,6 +9,7 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
     private SseLayout? _layout;
     private ExpectedResult? _expected;
     private IWireFormat? _format;
+    private IReadOnlyList<WireEvent>? _events;
 
     /// <summary>The wire format: the sidecar's <c>format</c>, else the one its first event shows.</summary>
     public IWireFormat Format => _format ??= Meta.Format is { } name && WireFormats.Find(name) is { } named ? named : WireFormats.Detect(Body);
@@ -18,6 +19,9 @@ internal sealed record Recording(string Name, string Path, byte[] Body, Recordin
 
     /// <summary>What a correct client reads from the unfaulted body (derived, never hand-written).</summary>
     public ExpectedResult Expected => _expected ??= Format.Read(Body);
+
+    /// <summary>The body's events as its format classifies them, computed once: every plan of this recording starts from them.</summary>
+    public IReadOnlyList<WireEvent> Events => _events ??= Format.Events(Body, Layout);
 
     /// <summary>Lets a loader that already parsed <see cref="Body"/> (layout and reference read) keep what it found.</summary>
     internal Recording WithDerived(SseLayout layout, ExpectedResult expected)
