@@ -58,39 +58,43 @@ export function retryWait(response, retry) {
   return BACKOFF_MS * 2 ** (retry - 1);
 }
 
+/** The Anthropic request and its error mapping: what openStream sends unless given another. */
+const messages = () => ({
+  url: `${env.baseUrl.replace(/\/$/, '')}/v1/messages`,
+  headers: {
+    'x-api-key': env.apiKey,
+    'anthropic-version': '2023-06-01',
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+  },
+  body: JSON.stringify({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    stream: true,
+    messages: [{ role: 'user', content: 'Hello' }],
+  }),
+  toError: (error, status) => new ApiError(error?.type ?? 'http_error', error?.message ?? `HTTP ${status}`),
+});
+
 /**
- * POSTs the streaming request; returns the 2xx response, throws ApiError with the API's error type otherwise.
+ * POSTs the streaming request; returns the 2xx response, throws request.toError(the answer's `error`, status) otherwise.
  * A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff;
  * `beforeRetry` (optional) runs before each retry, e.g. to re-arm a first-byte timer; `retries` defaults to the SDKs' 2.
+ * `request` ({url, headers, body, toError}) defaults to the Anthropic one; openai/contract.mjs passes its own.
  */
-export async function openStream(signal, beforeRetry = () => {}, retries = MAX_RETRIES) {
+export async function openStream(signal, beforeRetry = () => {}, retries = MAX_RETRIES, request = messages()) {
   for (let retry = 0; ; retry++) {
-    const response = await fetch(`${env.baseUrl.replace(/\/$/, '')}/v1/messages`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': env.apiKey,
-        'anthropic-version': '2023-06-01',
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-5',
-        max_tokens: 1024,
-        stream: true,
-        messages: [{ role: 'user', content: 'Hello' }],
-      }),
-      signal,
-    });
+    const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal });
     if (response.ok) return response;
-    const body = await response.text();
+    const answer = await response.text();
     if (retry < retries && shouldRetry(response)) {
       await sleep(retryWait(response, retry + 1), undefined, { signal });
       beforeRetry();
       continue;
     }
     let error;
-    try { error = JSON.parse(body).error; } catch { /* not the API's JSON */ }
-    throw new ApiError(error?.type ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
+    try { error = JSON.parse(answer).error; } catch { /* not the API's JSON */ }
+    throw request.toError(error, response.status);
   }
 }
 

@@ -78,31 +78,38 @@ def retry_wait(resp, retry):
     return BACKOFF_S * 2 ** (retry - 1)
 
 
-def open_stream(timeout, retries=None):
-    """POSTs the streaming request; returns (sock, resp) for a 2xx answer, raises ApiError with the API's type otherwise.
+def messages_error(answer, status):
+    """The ApiError for a non-2xx answer: the API's error type and message, else http_error with the status."""
+    try:
+        err = json.loads(answer)['error']
+        return ApiError(err['type'], err.get('message', ''))
+    except (ValueError, KeyError, TypeError):
+        return ApiError('http_error', f'HTTP {status}')
+
+
+def open_stream(timeout, retries=None, base_url=BASE_URL, path='/v1/messages', body=BODY, headers=HEADERS,
+                to_error=messages_error):
+    """POSTs the streaming request; returns (sock, resp) for a 2xx answer, raises to_error(answer, status) otherwise.
     A retryable status is retried (at most `retries`, default MAX_RETRIES, times), after the wait the server asked or the backoff.
-    `timeout` (seconds, or None) bounds connecting and the response headers of each attempt."""
-    url = urlsplit(BASE_URL)
+    `timeout` (seconds, or None) bounds connecting and the response headers of each attempt. The request and the error
+    mapping default to the Anthropic ones; openai/contract.py passes its own."""
+    url = urlsplit(base_url)
     retry = 0
     while True:
         conn = HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
         conn.connect()
         sock = conn.sock  # kept: getresponse() forgets conn.sock when the response says Connection: close
-        conn.request('POST', url.path.rstrip('/') + '/v1/messages', body=BODY, headers=HEADERS)
+        conn.request('POST', url.path.rstrip('/') + path, body=body, headers=headers)
         resp = conn.getresponse()
         if 200 <= resp.status < 300:
             return sock, resp
-        body = resp.read()
+        answer = resp.read()
         sock.close()
         if retry < (MAX_RETRIES if retries is None else retries) and should_retry(resp):
             retry += 1
             time.sleep(retry_wait(resp, retry))
             continue
-        try:
-            err = json.loads(body)['error']
-            raise ApiError(err['type'], err.get('message', ''))
-        except (ValueError, KeyError, TypeError):
-            raise ApiError('http_error', f'HTTP {resp.status}') from None
+        raise to_error(answer, resp.status)
 
 
 def abort(sock, resp):
