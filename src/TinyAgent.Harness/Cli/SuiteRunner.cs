@@ -1,4 +1,4 @@
-// One file just over 300 lines on purpose: the control phase, the fault phase and the confirmations write the same
+// One file just over 300 lines on purpose: the matrix (controls and fault runs in one queue) and the confirmations write the same
 // result table and progress line, and a confirmation updates the run it confirms in place.
 
 using System.Collections.Concurrent;
