@@ -21,9 +21,6 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
 
     public bool GaveUp => _parts.GaveUp;
 
-    /// <summary>Whether any byte of the body arrived yet (the first-byte timeout applies until then).</summary>
-    public bool HasBytes { get; set; }
-
     public void StartBlock(int index, JsonElement block)
     {
         string? blockType = block.GetProperty("type").GetString();

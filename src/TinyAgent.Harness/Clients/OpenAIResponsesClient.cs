@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -83,30 +81,11 @@ internal sealed class OpenAIResponsesClient(Func<HttpMessageHandler>? innerHandl
     /// <summary>The streaming response, or the error that refused it after the retries the SDKs would make.</summary>
     private async Task<(HttpResponseMessage? Response, ClientError? Error)> SendAsync(RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/responses");
+        var firstByte = new TimeLimit(context.Timeouts.FirstByte, new ReadTimeoutException("timeout_first_byte", $"no response within {context.Timeouts.FirstByte.TotalMilliseconds:0} ms"));
         for (int retries = 0; ; retries++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url)
-            {
-                Content = new StringContent(RequestBody, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-harness-dummy");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-
-            HttpResponseMessage response;
-            using (var firstByte = new CancellationTokenSource(context.Timeouts.FirstByte, context.Time))
-            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(token, firstByte.Token))
-            {
-                try
-                {
-                    response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
-                }
-                catch (OperationCanceledException) when (firstByte.IsCancellationRequested && !token.IsCancellationRequested)
-                {
-                    throw new ReadTimeoutException("timeout_first_byte", $"no response within {context.Timeouts.FirstByte.TotalMilliseconds:0} ms");
-                }
-            }
-
+            using var request = StreamRequest.Create(context.BaseUrl, "/v1/responses", RequestBody, ("Authorization", "Bearer sk-harness-dummy"));
+            var response = await firstByte.RunAsync(ct => http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct), context.Time, token);
             if (response.IsSuccessStatusCode)
             {
                 return (response, null);
