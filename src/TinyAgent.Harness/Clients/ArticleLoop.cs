@@ -214,29 +214,10 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
     /// overrides) at most twice, waiting retry-after-ms, else retry-after (seconds or an HTTP date), else a short backoff.
     /// Null: do not retry.
     /// </summary>
-    internal static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time)
-    {
-        int status = (int)response.StatusCode;
-        bool? should = response.Headers.TryGetValues("x-should-retry", out var sv) ? string.Equals(sv.First(), "true", StringComparison.OrdinalIgnoreCase) : null;
-        if (attempt > 2 || !(should ?? status is 408 or 409 or 429 or >= 500))
-        {
-            return null;
-        }
-
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.First(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double millis))
-        {
-            return TimeSpan.FromMilliseconds(Math.Max(0, millis));
-        }
-
-        if (response.Headers.RetryAfter is { } after)
-        {
-            return after.Delta ?? (after.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : TimeSpan.Zero);
-        }
-
-        return TimeSpan.FromMilliseconds(100 * attempt);
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    internal static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time) =>
+        attempt > 2 || !SdkRetry.Retries(response) ? null
+        : SdkRetry.Asked(response, time) is { } asked ? (asked > TimeSpan.Zero ? asked : TimeSpan.Zero)
+        : TimeSpan.FromMilliseconds(100 * attempt);
 
     private static ClientError ApiError(int status, string body)
     {
