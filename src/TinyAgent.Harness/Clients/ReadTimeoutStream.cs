@@ -9,9 +9,10 @@ internal sealed class ReadTimeoutException(string type, string message) : Except
 }
 
 /// <summary>
-/// A response body whose every read must bring bytes within the limit <c>limit</c> gives it (told whether a byte has
-/// arrived yet). Any bytes count, comments and keepalives included, so a pause carried by keepalives stays alive;
-/// only time spent waiting on the network counts, never time the reader spends between reads.
+/// A response body whose every read must bring bytes within a limit, asked of <c>limit</c> before each read (told
+/// whether any byte has arrived yet, so the first byte and the rest can have limits of their own). Any bytes reset it,
+/// comments and keepalives included, so a pause carried by keepalives stays alive; only time spent waiting on the
+/// network counts, never time the reader spends between reads.
 /// </summary>
 internal sealed class ReadTimeoutStream(Stream inner, Func<bool, TimeLimit> limit, TimeProvider time) : ReadOnlyStream
 {
