@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -88,14 +86,7 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
         HttpResponseMessage response;
         for (int attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/messages"))
-            {
-                Content = new StringContent(RequestBody, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("x-api-key", "sk-harness-dummy");
-            request.Headers.Add("anthropic-version", "2023-06-01");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-
+            using var request = StreamRequest.Create(context.BaseUrl, "/v1/messages", RequestBody, ("x-api-key", "sk-harness-dummy"), ("anthropic-version", "2023-06-01"));
             response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             if (response.IsSuccessStatusCode)
             {
@@ -113,12 +104,12 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
             await Task.Delay(wait.Value, context.Time, token);
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(token);
+        var stream = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(token), hasBytes => ReadLimit(hasBytes, http, context), context.Time);
         var framing = NewFraming();
         var buffer = new byte[8192];
         while (true)
         {
-            int n = await ReadWithIdleTimeoutAsync(stream, buffer, state, http, context, token);
+            int n = await stream.ReadAsync(buffer, token);
             if (n == 0)
             {
                 break;
@@ -167,31 +158,15 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
     /// resets (so keepalives keep a live stream alive through a long pause) plus a total deadline (so a stream of
     /// nothing but keepalives still ends). Specimens are thus not flagged for stalls.
     /// </summary>
-    private static async Task<int> ReadWithIdleTimeoutAsync(Stream stream, byte[] buffer, ArticleLoopState state, RunHttp http, ClientRunContext context, CancellationToken token)
+    private static TimeLimit ReadLimit(bool hasBytes, RunHttp http, ClientRunContext context)
     {
         // Only time spent waiting on the network counts toward idle, as in TinyAgent.Client: a starved CPU is not a stalled server.
-        var idleLimit = state.HasBytes ? context.Timeouts.Idle : context.Timeouts.FirstByte;
-        var totalLeft = context.Timeouts.Total - http.Recorder.Now;
-        if (totalLeft <= TimeSpan.Zero)
-        {
-            throw new TimeoutException($"total timeout: the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms");
-        }
-
-        bool idleFirst = idleLimit <= totalLeft;
-        using var limit = new CancellationTokenSource(idleFirst ? idleLimit : totalLeft, context.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, limit.Token);
-        try
-        {
-            int n = await stream.ReadAsync(buffer, linked.Token);
-            state.HasBytes |= n > 0;
-            return n;
-        }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested && !token.IsCancellationRequested)
-        {
-            throw new TimeoutException(idleFirst
-                ? $"stalled: no bytes for {idleLimit.TotalMilliseconds:0} ms"
-                : $"total timeout: the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms");
-        }
+        var idle = hasBytes ? context.Timeouts.Idle : context.Timeouts.FirstByte;
+        var left = context.Timeouts.Total - http.Recorder.Now;
+        var total = new TimeoutException($"total timeout: the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms");
+        return left <= TimeSpan.Zero ? throw total
+            : idle <= left ? new(idle, new TimeoutException($"stalled: no bytes for {idle.TotalMilliseconds:0} ms"))
+            : new(left, total);
     }
 
     /// <summary>One message (the text between blank lines): its <c>data:</c> lines joined, parsed, accumulated.</summary>
@@ -239,29 +214,10 @@ internal class ArticleLoop(Func<HttpMessageHandler>? innerHandler = null)
     /// overrides) at most twice, waiting retry-after-ms, else retry-after (seconds or an HTTP date), else a short backoff.
     /// Null: do not retry.
     /// </summary>
-    internal static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time)
-    {
-        int status = (int)response.StatusCode;
-        bool? should = response.Headers.TryGetValues("x-should-retry", out var sv) ? string.Equals(sv.First(), "true", StringComparison.OrdinalIgnoreCase) : null;
-        if (attempt > 2 || !(should ?? status is 408 or 409 or 429 or >= 500))
-        {
-            return null;
-        }
-
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.First(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double millis))
-        {
-            return TimeSpan.FromMilliseconds(Math.Max(0, millis));
-        }
-
-        if (response.Headers.RetryAfter is { } after)
-        {
-            return after.Delta ?? (after.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : TimeSpan.Zero);
-        }
-
-        return TimeSpan.FromMilliseconds(100 * attempt);
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    internal static TimeSpan? RetryWait(HttpResponseMessage response, int attempt, TimeProvider time) =>
+        attempt > 2 || !SdkRetry.Retries(response) ? null
+        : SdkRetry.Asked(response, time) is { } asked ? (asked > TimeSpan.Zero ? asked : TimeSpan.Zero)
+        : TimeSpan.FromMilliseconds(100 * attempt);
 
     private static ClientError ApiError(int status, string body)
     {

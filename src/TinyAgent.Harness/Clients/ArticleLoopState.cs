@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -7,11 +6,7 @@ namespace TinyAgent.Harness.Clients;
 /// <summary>What one run of the article's loop has accumulated so far, and the result built from it.</summary>
 internal sealed class ArticleLoopState(int? giveUpAfter)
 {
-    private readonly StringBuilder _text = new();
-    private readonly SortedDictionary<int, StringBuilder> _blocks = [];
-    private readonly SortedDictionary<int, StringBuilder> _tools = [];
-    private int _deltas;
-    private TimeSpan? _firstTextAt;
+    private readonly ReplyParts _parts = new(giveUpAfter);
 
     /// <summary>The <c>stop_reason</c> read from <c>message_delta</c>; stays null for a loop that never reads it.</summary>
     public string? StopReason { get; set; }
@@ -24,21 +19,18 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
     /// <summary>The error an error event carried; the loop stops at once when it is set.</summary>
     public ClientError? Error { get; set; }
 
-    public bool GaveUp { get; private set; }
-
-    /// <summary>Whether any byte of the body arrived yet (the first-byte timeout applies until then).</summary>
-    public bool HasBytes { get; set; }
+    public bool GaveUp => _parts.GaveUp;
 
     public void StartBlock(int index, JsonElement block)
     {
         string? blockType = block.GetProperty("type").GetString();
         if (blockType == "text")
         {
-            _blocks[index] = new StringBuilder(block.TryGetProperty("text", out var initial) ? initial.GetString() : "");
+            _parts.StartText(index, block.TryGetProperty("text", out var initial) ? initial.GetString() : "");
         }
         else if (blockType == "tool_use")
         {
-            _tools[index] = new StringBuilder();
+            _parts.StartTool(index, "");
         }
     }
 
@@ -47,27 +39,15 @@ internal sealed class ArticleLoopState(int? giveUpAfter)
         switch (delta.GetProperty("type").GetString())
         {
             case "text_delta":
-                string text = delta.GetProperty("text").GetString() ?? "";
-                _text.Append(text);
-                (_blocks.TryGetValue(index, out var sb) ? sb : _blocks[index] = new StringBuilder()).Append(text);
-                _firstTextAt ??= now;
-                GaveUp = ++_deltas == giveUpAfter;
+                _parts.AddText(index, delta.GetProperty("text").GetString() ?? "", now);
                 break;
             case "input_json_delta":
-                (_tools.TryGetValue(index, out var tb) ? tb : _tools[index] = new StringBuilder())
-                    .Append(delta.GetProperty("partial_json").GetString());
+                _parts.AddToolInput(index, delta.GetProperty("partial_json").GetString());
                 break;
             default:
                 break;
         }
     }
 
-    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => http.Result(
-        outcome,
-        error,
-        _text.ToString(),
-        _blocks.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        _tools.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        StopReason,
-        _firstTextAt);
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => _parts.Result(http, outcome, error, StopReason);
 }

@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -51,8 +49,9 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
             return reply.Result(http, ClientOutcome.Failed, await StatusErrorAsync(response, http, context, token));
         }
 
-        var clock = new ReadLimits(http, context);
-        var body = new TimedReadStream(await response.Content.ReadAsStreamAsync(token), clock);
+        var body = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(token), hasBytes => hasBytes
+            ? Limit(http, context, context.Timeouts.Idle, "stalled", "no bytes")
+            : Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no first byte"), context.Time);
         bool done = false, gaveUp = false;
         try
         {
@@ -103,35 +102,23 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
     /// </summary>
     private static async Task<HttpResponseMessage> SendAsync(RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/chat/completions");
         for (int attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RequestBody, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-harness-dummy");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-
+            using var request = StreamRequest.Create(context.BaseUrl, "/v1/chat/completions", RequestBody, ("Authorization", "Bearer sk-harness-dummy"));
             HttpResponseMessage response;
-            var limit = Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no response headers");
-            using (var timer = new CancellationTokenSource(limit.Wait, context.Time))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timer.Token))
+            try
             {
-                try
-                {
-                    response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-                }
-                catch (OperationCanceledException) when (timer.IsCancellationRequested && !token.IsCancellationRequested)
-                {
-                    throw limit.Error;
-                }
-                catch (HttpRequestException ex) when (attempt <= 2)
-                {
-                    await WaitAsync(http, context, TimeSpan.FromMilliseconds(100 * attempt), new ChatClientException("connection_error", ex.Message), token);
-                    continue; // the SDKs retry a connection that failed before any answer
-                }
-                catch (HttpRequestException ex)
-                {
-                    throw new ChatClientException("connection_error", ex.Message);
-                }
+                response = await Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no response headers")
+                    .RunAsync(ct => http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct), context.Time, token);
+            }
+            catch (HttpRequestException ex) when (attempt <= 2)
+            {
+                await WaitAsync(http, context, TimeSpan.FromMilliseconds(100 * attempt), new ChatClientException("connection_error", ex.Message), token);
+                continue; // the SDKs retry a connection that failed before any answer
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new ChatClientException("connection_error", ex.Message);
             }
 
             if (response.IsSuccessStatusCode || ArticleLoop.RetryWait(response, attempt, context.Time) is not { } wait)
@@ -185,73 +172,12 @@ internal sealed class OpenAIChatClient(Func<HttpMessageHandler>? innerHandler = 
     }
 
     /// <summary>How long the next wait may take: <paramref name="limit"/>, cut to what is left of the total deadline; and the error if it runs out.</summary>
-    private static (TimeSpan Wait, ChatClientException Error) Limit(RunHttp http, ClientRunContext context, TimeSpan limit, string type, string what)
+    private static TimeLimit Limit(RunHttp http, ClientRunContext context, TimeSpan limit, string type, string what)
     {
         var left = context.Timeouts.Total - http.Recorder.Now;
         return limit <= left
-            ? (limit, new ChatClientException(type, $"{what} within {limit.TotalMilliseconds:0} ms"))
-            : (left > TimeSpan.Zero ? left : TimeSpan.Zero, new ChatClientException("timeout_total", $"the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms"));
-    }
-
-    /// <summary>The read limits of the body: the first-byte time until a byte arrived, then the idle time; both within the total deadline.</summary>
-    private sealed class ReadLimits(RunHttp http, ClientRunContext context)
-    {
-        public bool HasBytes { get; set; }
-
-        public (TimeSpan Wait, ChatClientException Error) Next() => HasBytes
-            ? Limit(http, context, context.Timeouts.Idle, "stalled", "no bytes")
-            : Limit(http, context, context.Timeouts.FirstByte, "timeout_first_byte", "no first byte");
-
-        public TimeProvider Time => context.Time;
-    }
-
-    /// <summary>
-    /// The body as the parser reads it, each read bounded by <see cref="ReadLimits"/>: a timer per read, so any bytes
-    /// (a keepalive comment too) reset the idle time, and a stream of keepalives alone still meets the total deadline.
-    /// </summary>
-    private sealed class TimedReadStream(Stream inner, ReadLimits limits) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var (wait, error) = limits.Next();
-            using var timer = new CancellationTokenSource(wait, limits.Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-            try
-            {
-                int n = await inner.ReadAsync(buffer, linked.Token);
-                limits.HasBytes |= n > 0;
-                return n;
-            }
-            catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw error;
-            }
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+            ? new(limit, new ChatClientException(type, $"{what} within {limit.TotalMilliseconds:0} ms"))
+            : new(left > TimeSpan.Zero ? left : TimeSpan.Zero, new ChatClientException("timeout_total", $"the answer took longer than {context.Timeouts.Total.TotalMilliseconds:0} ms"));
     }
 
     /// <summary>What ends a run with an error: a timeout, a refusal after the retries, a connection that failed.</summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -83,30 +80,11 @@ internal sealed class OpenAIResponsesClient(Func<HttpMessageHandler>? innerHandl
     /// <summary>The streaming response, or the error that refused it after the retries the SDKs would make.</summary>
     private async Task<(HttpResponseMessage? Response, ClientError? Error)> SendAsync(RunHttp http, ClientRunContext context, CancellationToken token)
     {
-        var url = new Uri(context.BaseUrl.ToString().TrimEnd('/') + "/v1/responses");
+        var firstByte = new TimeLimit(context.Timeouts.FirstByte, new ReadTimeoutException("timeout_first_byte", $"no response within {context.Timeouts.FirstByte.TotalMilliseconds:0} ms"));
         for (int retries = 0; ; retries++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url)
-            {
-                Content = new StringContent(RequestBody, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-harness-dummy");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-
-            HttpResponseMessage response;
-            using (var firstByte = new CancellationTokenSource(context.Timeouts.FirstByte, context.Time))
-            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(token, firstByte.Token))
-            {
-                try
-                {
-                    response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
-                }
-                catch (OperationCanceledException) when (firstByte.IsCancellationRequested && !token.IsCancellationRequested)
-                {
-                    throw new ReadTimeoutException("timeout_first_byte", $"no response within {context.Timeouts.FirstByte.TotalMilliseconds:0} ms");
-                }
-            }
-
+            using var request = StreamRequest.Create(context.BaseUrl, "/v1/responses", RequestBody, ("Authorization", "Bearer sk-harness-dummy"));
+            var response = await firstByte.RunAsync(ct => http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct), context.Time, token);
             if (response.IsSuccessStatusCode)
             {
                 return (response, null);
@@ -175,27 +153,10 @@ internal sealed class OpenAIResponsesClient(Func<HttpMessageHandler>? innerHandl
     /// The SDKs' rule: retry 408, 409, 429 and 5xx (<c>x-should-retry</c> overrides) at most twice, waiting
     /// <c>retry-after-ms</c>, else <c>retry-after</c> (seconds or an HTTP date) when it is 0-60 s, else a backoff. Null: do not retry.
     /// </summary>
-    internal static TimeSpan? RetryWait(HttpResponseMessage response, int retries, TimeProvider time)
-    {
-        int status = (int)response.StatusCode;
-        bool? should = response.Headers.TryGetValues("x-should-retry", out var sv) ? string.Equals(sv.First(), "true", StringComparison.OrdinalIgnoreCase) : null;
-        if (retries >= MaxRetries || !(should ?? status is 408 or 409 or 429 or >= 500))
-        {
-            return null;
-        }
-
-        TimeSpan? asked = null;
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.First(), NumberStyles.Float, CultureInfo.InvariantCulture, out double millis))
-        {
-            asked = TimeSpan.FromMilliseconds(millis);
-        }
-        else if (response.Headers.RetryAfter is { } after)
-        {
-            asked = after.Delta ?? (after.Date is { } date ? date - time.GetUtcNow() : null);
-        }
-
-        return asked is { } wait && wait >= TimeSpan.Zero && wait <= s_maxRetryAfter ? wait : s_backoff * (1 << retries);
-    }
+    internal static TimeSpan? RetryWait(HttpResponseMessage response, int retries, TimeProvider time) =>
+        retries >= MaxRetries || !SdkRetry.Retries(response) ? null
+        : SdkRetry.Asked(response, time) is { } wait && wait >= TimeSpan.Zero && wait <= s_maxRetryAfter ? wait
+        : s_backoff * (1 << retries);
 
     /// <summary>The API's error JSON of a refused request: its type (else its code), and message.</summary>
     private static ClientError Refusal(int status, string body)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -11,11 +10,7 @@ namespace TinyAgent.Harness.Clients;
 /// </summary>
 internal sealed class OpenAIResponsesReply(int? giveUpAfter)
 {
-    private readonly StringBuilder _text = new();
-    private readonly SortedDictionary<int, StringBuilder> _texts = [];
-    private readonly SortedDictionary<int, StringBuilder> _arguments = [];
-    private int _deltas;
-    private TimeSpan? _firstTextAt;
+    private readonly ReplyParts _parts = new(giveUpAfter);
 
     /// <summary><c>incomplete_details.reason</c>, else the response's <c>status</c>: <c>completed</c>, <c>max_output_tokens</c>, <c>failed</c>.</summary>
     public string? StopReason { get; private set; }
@@ -26,7 +21,7 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
     public ClientError? Error { get; private set; }
 
     /// <summary>The consumer has had its text deltas and leaves.</summary>
-    public bool GaveUp { get; private set; }
+    public bool GaveUp => _parts.GaveUp;
 
     /// <summary>Takes one event (its JSON object); unknown types are passed over, as the SDKs do.</summary>
     public void Apply(string type, JsonElement e, TimeSpan now)
@@ -34,17 +29,13 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
         switch (type)
         {
             case "response.output_item.added" when Index(e) is int index && Obj(e, "item") is { } item && Str(item, "type") == "function_call":
-                _arguments[index] = new StringBuilder(Str(item, "arguments") ?? "");
+                _parts.StartTool(index, Str(item, "arguments") ?? "");
                 break;
             case "response.output_text.delta" when Index(e) is int index:
-                string text = Str(e, "delta") ?? "";
-                _text.Append(text);
-                (_texts.TryGetValue(index, out var sb) ? sb : _texts[index] = new StringBuilder()).Append(text);
-                _firstTextAt ??= now;
-                GaveUp = ++_deltas == giveUpAfter;
+                _parts.AddText(index, Str(e, "delta") ?? "", now);
                 break;
             case "response.function_call_arguments.delta" when Index(e) is int index:
-                (_arguments.TryGetValue(index, out var args) ? args : _arguments[index] = new StringBuilder()).Append(Str(e, "delta"));
+                _parts.AddToolInput(index, Str(e, "delta"));
                 break;
             case "response.completed" or "response.incomplete":
                 StopReason = Reason(e);
@@ -68,14 +59,7 @@ internal sealed class OpenAIResponsesReply(int? giveUpAfter)
         }
     }
 
-    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => http.Result(
-        outcome,
-        error,
-        _text.ToString(),
-        _texts.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        _arguments.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
-        StopReason,
-        _firstTextAt);
+    public ClientResult Result(RunHttp http, ClientOutcome outcome, ClientError? error) => _parts.Result(http, outcome, error, StopReason);
 
     private static int? Index(JsonElement e) => Int(e, "output_index");
 

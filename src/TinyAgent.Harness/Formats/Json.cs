@@ -1,11 +1,18 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
 namespace TinyAgent.Harness.Formats;
 
-/// <summary>Tolerant reads of optional JSON fields (null when the field is missing or of another kind), and what a value is, for errors.</summary>
+/// <summary>Tolerant reads of optional JSON fields (null when the field is missing or of another kind), what a value is, for errors, and JSON as the APIs write it.</summary>
 internal static class Json
 {
+    /// <summary>
+    /// JSON as the APIs write it: compact, with non-ASCII text and apostrophes as they are, not <c>\uXXXX</c> (captured
+    /// streams carry <c>Reykjavík</c>), so what the harness writes into a body reads like its neighbours.
+    /// </summary>
+    public static JsonSerializerOptions ApiOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string? String(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

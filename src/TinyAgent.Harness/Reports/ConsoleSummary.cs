@@ -3,6 +3,9 @@ using System.Globalization;
 
 namespace TinyAgent.Harness.Reports;
 
+/// <summary>One line under a verdict table: about a client (its name and command, when it has them), or the self-check, or a note.</summary>
+internal sealed record TableNote(string Text, string? Client = null, string? Command = null, bool IsSelfCheck = false);
+
 /// <summary>The console view: the bug table per client, then sent and received chunk-size histograms side by side.</summary>
 internal static class ConsoleSummary
 {
@@ -27,19 +30,9 @@ internal static class ConsoleSummary
         }
 
         output.WriteLine($"(! = not what {report.Config ?? "the config"} expects)");
-        foreach (var client in report.Clients.Where(c => c.Read is not null && (report.Headline.Count == 0 || report.Headline.Contains(c.Name))))
+        foreach (var note in TableNotes(report, report.Clients.Where(c => report.Headline.Count == 0 || report.Headline.Contains(c.Name)), selfCheck))
         {
-            output.WriteLine($"{client.Name}: {(client.Command is null ? "" : $"`{client.Command}`, ")}{ReadNote(client.Read!)}");
-        }
-
-        if (selfCheck is not null)
-        {
-            output.WriteLine(selfCheck);
-        }
-
-        foreach (string note in report.Notes)
-        {
-            output.WriteLine($"note: {note}");
+            output.WriteLine(note.Client is null ? note.Text : $"{note.Client}: {(note.Command is null ? "" : $"`{note.Command}`, ")}{note.Text}");
         }
 
         foreach (var client in Rows(report, selfCheckPassed))
@@ -59,6 +52,28 @@ internal static class ConsoleSummary
         report.Headline.Count == 0 || !selfCheckPassed
             ? report.Clients.OrderBy(c => report.Headline.Contains(c.Name) ? 0 : 1) // stable: the user's client first
             : report.Clients.Where(c => report.Headline.Contains(c.Name));
+
+    /// <summary>
+    /// The lines every view puts under its verdict table, in order: how each of <paramref name="clients"/> with a
+    /// <see cref="ClientReport.Read"/> was read (with its command), the self-check, the report's notes.
+    /// </summary>
+    public static IEnumerable<TableNote> TableNotes(SuiteReport report, IEnumerable<ClientReport> clients, string? selfCheck)
+    {
+        foreach (var client in clients.Where(c => c.Read is not null))
+        {
+            yield return new TableNote(ReadNote(client.Read!), client.Name, client.Command);
+        }
+
+        if (selfCheck is not null)
+        {
+            yield return new TableNote(selfCheck, IsSelfCheck: true);
+        }
+
+        foreach (string note in report.Notes)
+        {
+            yield return new TableNote($"note: {note}");
+        }
+    }
 
     /// <summary>How a client's answers were read, in words.</summary>
     public static string ReadNote(string read) => read switch

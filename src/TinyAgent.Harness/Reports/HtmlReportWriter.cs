@@ -69,19 +69,15 @@ internal sealed class HtmlReportWriter : IReportWriter
         }
 
         h.Append("</table><ul>");
-        foreach (var client in rows.Where(c => c.Read is not null))
+        foreach (var note in ConsoleSummary.TableNotes(report, rows, selfCheck))
         {
-            h.Append("<li><b>").Append(E(client.Name)).Append("</b>: ").Append(client.Command is null ? "" : $"<code>{E(client.Command)}</code>, ").Append(E(ConsoleSummary.ReadNote(client.Read!))).Append("</li>");
-        }
+            h.Append(note.IsSelfCheck ? "<li class=\"self-check\">" : "<li>");
+            if (note.Client is not null)
+            {
+                h.Append("<b>").Append(E(note.Client)).Append("</b>: ").Append(note.Command is null ? "" : $"<code>{E(note.Command)}</code>, ");
+            }
 
-        if (selfCheck is not null)
-        {
-            h.Append("<li class=\"self-check\">").Append(E(selfCheck)).Append("</li>");
-        }
-
-        foreach (string note in report.Notes)
-        {
-            h.Append("<li>note: ").Append(E(note)).Append("</li>");
+            h.Append(E(note.Text)).Append("</li>");
         }
 
         h.Append("</ul>");

@@ -29,19 +29,15 @@ internal sealed class MarkdownReportWriter : IReportWriter
         }
 
         sb.Append('\n');
-        foreach (var client in rows.Where(c => c.Read is not null))
+        foreach (var note in ConsoleSummary.TableNotes(report, rows, selfCheck))
         {
-            sb.Append("- **").Append(Escape(client.Name)).Append("**: ").Append(client.Command is null ? "" : $"`{Escape(client.Command)}`, ").Append(Escape(ConsoleSummary.ReadNote(client.Read!))).Append('\n');
-        }
+            sb.Append("- ");
+            if (note.Client is not null)
+            {
+                sb.Append("**").Append(Escape(note.Client)).Append("**: ").Append(note.Command is null ? "" : $"`{Escape(note.Command)}`, ");
+            }
 
-        if (selfCheck is not null)
-        {
-            sb.Append("- ").Append(Escape(selfCheck)).Append('\n');
-        }
-
-        foreach (string note in report.Notes)
-        {
-            sb.Append("- note: ").Append(Escape(note)).Append('\n');
+            sb.Append(Escape(note.Text)).Append('\n');
         }
 
         if (report.ExpectationFailures.Count > 0)

@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,8 +13,6 @@ namespace TinyAgent.Harness.Formats.OpenAIChat;
 /// </summary>
 internal static class ChatAssembler
 {
-    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The top-level fields copied from the stream's chunks, in the order the API writes a completion.</summary>
     private static readonly string[] s_head = ["id", "object", "created", "model"];
     private static readonly string[] s_tail = ["service_tier", "system_fingerprint"];
@@ -157,7 +154,7 @@ internal static class ChatAssembler
             completion[name] = first[name]?.DeepClone();
         }
 
-        return new AssembledReply(Encoding.UTF8.GetBytes(completion.ToJsonString(s_json)), null);
+        return new AssembledReply(Encoding.UTF8.GetBytes(completion.ToJsonString(Json.ApiOptions)), null);
     }
 
     private static void Append(ref StringBuilder? sb, string? piece)

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace TinyAgent.Harness.Formats.OpenAIChat;
 
@@ -51,28 +49,7 @@ internal static class ChatErrors
     public static byte[] Body(ApiError error)
     {
         string type = s_foreignTypes.Contains(error.Type) ? "invalid_request_error" : error.Type;
-        using var buffer = new MemoryStream(128);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("error");
-            json.WriteString("message", error.Message);
-            json.WriteString("type", type);
-            json.WriteNull("param");
-            if (error.Code is { } code)
-            {
-                json.WriteString("code", code);
-            }
-            else
-            {
-                json.WriteNull("code");
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        return OpenAIError.Write(error.Message, type, error.Code);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,9 +7,6 @@ namespace TinyAgent.Harness.Formats.OpenAIChat;
 /// <summary>The frames the content faults write into a Chat Completions stream, each in the shape servers send (WIRE-OPENAI.md).</summary>
 internal static class ChatFaultFrames
 {
-    /// <summary>Injected frames keep non-ASCII text as their neighbours do, not as <c>\uXXXX</c>.</summary>
-    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Azure's prompt-filter chunk: empty <c>choices</c>, blank id and model (WIRE-OPENAI.md, Azure).</summary>
     private const string AzureFilterChunk =
         "{\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":" +
@@ -27,8 +23,7 @@ internal static class ChatFaultFrames
     /// </summary>
     public static byte[] ErrorEnding(string type, string message, string eol)
     {
-        string json = JsonSerializer.Serialize(new { error = new { message, type, param = (string?)null, code = (string?)null } }, s_json);
-        return [.. SseFrames.DataFrame(json, eol), .. Done(eol)];
+        return [.. SseFrames.DataFrame(Encoding.UTF8.GetString(OpenAIError.Write(message, type, code: null)), eol), .. Done(eol)];
     }
 
     /// <summary>
@@ -80,7 +75,7 @@ internal static class ChatFaultFrames
             chunk["choices"] = choices;
         }
 
-        return [.. SseFrames.DataFrame(chunk.ToJsonString(s_json), eol), .. Done(eol)];
+        return [.. SseFrames.DataFrame(chunk.ToJsonString(Json.ApiOptions), eol), .. Done(eol)];
     }
 
     /// <summary>

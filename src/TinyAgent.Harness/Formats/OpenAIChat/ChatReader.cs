@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
 using TinyAgent.Harness.Model;
 
@@ -23,33 +22,27 @@ internal static class ChatReader
 
     public static ExpectedResult Read(byte[] body)
     {
-        StringBuilder? text = null;
-        var tools = new SortedDictionary<int, StringBuilder>();
-        string? finishReason = null;
-        string? errorType = null;
-        bool start = false, done = false;
-        int textDeltas = 0, events = 0;
-
+        var read = new ExpectedBuilder();
         foreach (var item in SseParser.Create(new MemoryStream(body, writable: false)).Enumerate())
         {
-            events++;
+            int events = ++read.EventCount;
             if (item.Data == ChatJson.Done)
             {
-                done = true;
+                read.HasMessageStop = true;
                 continue;
             }
 
             using (var doc = Json.ParseEvent(item.Data, $"event {events}", orElse: "[DONE]", objectWhere: $"event {events} (chat.completion.chunk)"))
             {
                 var root = doc.RootElement;
-                var at = new Where(events);
+                var at = new EventAt(events, "chat.completion.chunk");
                 if (ChatJson.Error(root) is { } error)
                 {
-                    errorType = error.Type;
+                    read.ErrorType = error.Type;
                     continue;
                 }
 
-                start = true;
+                read.HasMessageStart = true;
                 var choices = Optional(root, "choices", JsonValueKind.Array, at);
                 if (choices is null)
                 {
@@ -70,7 +63,7 @@ internal static class ChatReader
 
                     if (Optional(choice, "finish_reason", JsonValueKind.String, at) is { } reason)
                     {
-                        finishReason = reason.GetString();
+                        read.StopReason = reason.GetString();
                     }
 
                     if (Optional(choice, "delta", JsonValueKind.Object, at) is not { } delta)
@@ -81,30 +74,23 @@ internal static class ChatReader
                     if (Optional(delta, "content", JsonValueKind.String, at) is { } content)
                     {
                         string piece = content.GetString()!;
-                        (text ??= new StringBuilder()).Append(piece);
-                        textDeltas += piece.Length > 0 ? 1 : 0;
+                        read.OpenBlock(TextBlock, "text").Append(piece);
+                        read.TextDeltaCount += piece.Length > 0 ? 1 : 0;
                     }
 
                     foreach (var (index, arguments) in ToolPieces(delta, at))
                     {
-                        (tools.TryGetValue(index, out var sb) ? sb : tools[index] = new StringBuilder()).Append(arguments);
+                        read.OpenBlock(ToolBlock(index), "tool_use").Append(arguments);
                     }
                 }
             }
         }
 
-        var blocks = new List<ExpectedBlock>();
-        if (text is not null)
-        {
-            blocks.Add(new ExpectedBlock(TextBlock, "text", text.ToString()));
-        }
-
-        blocks.AddRange(tools.Select(kv => new ExpectedBlock(ToolBlock(kv.Key), "tool_use", kv.Value.ToString())));
-        return new ExpectedResult(blocks, finishReason, start, done, errorType, textDeltas, events);
+        return read.Build();
     }
 
     /// <summary>Each <c>delta.tool_calls[]</c> piece: its call's <c>index</c> (required) and its <c>function.arguments</c> ("" when absent).</summary>
-    private static IEnumerable<(int Index, string Arguments)> ToolPieces(JsonElement delta, Where at)
+    private static IEnumerable<(int Index, string Arguments)> ToolPieces(JsonElement delta, EventAt at)
     {
         if (Optional(delta, "tool_calls", JsonValueKind.Array, at) is not { } calls)
         {
@@ -126,7 +112,7 @@ internal static class ChatReader
     }
 
     /// <summary>A field of the given kind, or null when it is missing or JSON null; any other kind is a shape error.</summary>
-    private static JsonElement? Optional(JsonElement obj, string name, JsonValueKind kind, Where at)
+    private static JsonElement? Optional(JsonElement obj, string name, JsonValueKind kind, EventAt at)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -136,7 +122,7 @@ internal static class ChatReader
         return value.ValueKind == kind ? value : throw at.Error($"field '{name}' must be a JSON {Json.TypeName(kind)}, not a JSON {Json.TypeName(value.ValueKind)}");
     }
 
-    private static int? OptionalIndex(JsonElement obj, string name, string path, Where at)
+    private static int? OptionalIndex(JsonElement obj, string name, string path, EventAt at)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -146,11 +132,5 @@ internal static class ChatReader
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n >= 0
             ? n
             : throw at.Error($"field '{path}' must be a non-negative integer, not {value.GetRawText()}");
-    }
-
-    /// <summary>Which chunk a shape error is in, for one-line messages.</summary>
-    private readonly record struct Where(int Event)
-    {
-        public HarnessInputException Error(string what) => new($"event {Event} (chat.completion.chunk)", what);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace TinyAgent.Harness.Formats.OpenAIResponses;
 
 /// <summary>
@@ -51,27 +49,6 @@ internal static class ResponsesErrors
             _ => error.Type,
         };
         string? code = Array.Find(s_documented, d => d.Status == error.Status && d.Type == type)?.Code;
-        using var buffer = new MemoryStream(160);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ResponsesJson.Encoder }))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("error");
-            json.WriteString("message", error.Message);
-            json.WriteString("type", type);
-            json.WriteNull("param");
-            if (code is null)
-            {
-                json.WriteNull("code");
-            }
-            else
-            {
-                json.WriteString("code", code);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        return OpenAIError.Write(error.Message, type, code);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,13 +6,9 @@ namespace TinyAgent.Harness.Formats.OpenAIResponses;
 /// <summary>JSON as the API writes it: compact, non-ASCII text as UTF-8 (captured streams carry <c>Reykjavík</c>, not <c>\u00ED</c>).</summary>
 internal static class ResponsesJson
 {
-    public static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    public static string Write(JsonNode node) => node.ToJsonString(Json.ApiOptions);
 
-    private static readonly JsonSerializerOptions s_options = new() { Encoder = Encoder };
-
-    public static string Write(JsonNode node) => node.ToJsonString(s_options);
-
-    public static byte[] WriteUtf8(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, s_options);
+    public static byte[] WriteUtf8(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, Json.ApiOptions);
 
     /// <summary>The data of an event frame as an object, or null when it is not a JSON object (a gateway's <c>[DONE]</c>, garbage).</summary>
     public static JsonObject? Parse(string data)

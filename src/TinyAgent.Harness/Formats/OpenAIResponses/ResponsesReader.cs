@@ -16,94 +16,71 @@ internal static class ResponsesReader
 {
     public static ExpectedResult Read(byte[] body)
     {
-        var blocks = new SortedDictionary<int, (string Type, StringBuilder Text)>();
-        string? stopReason = null;
-        string? errorType = null;
-        bool start = false, stop = false;
-        int textDeltas = 0, events = 0;
+        var read = new ExpectedBuilder();
         long? lastSequence = null;
-
-        foreach (var item in SseParser.Create(new MemoryStream(body, writable: false)).Enumerate())
+        foreach (var (events, eventName, root) in read.Events(body))
         {
-            if (item.Data == "[DONE]")
+            bool named = eventName != SseParser.EventTypeDefault;
+            string type = Json.String(root, "type") ?? (named ? eventName : throw new HarnessInputException($"event {events}", "no event name and no field 'type'"));
+            var at = new EventAt(events, type);
+            if (named && type != eventName)
             {
-                continue; // a gateway's end marker (WIRE-OPENAI.md: "gateways may add one"); a correct client ignores it
+                throw at.Error($"the event line names '{eventName}' but the data's type is '{type}'");
             }
 
-            events++;
-            using (var doc = Json.ParseEvent(item.Data, $"event {events} ({item.EventType})"))
+            lastSequence = Sequence(root, lastSequence, at);
+            switch (type)
             {
-                var root = doc.RootElement;
-                bool named = item.EventType != SseParser.EventTypeDefault;
-                string type = Json.String(root, "type") ?? (named ? item.EventType : throw new HarnessInputException($"event {events}", "no event name and no field 'type'"));
-                var at = new Where(events, type);
-                if (named && type != item.EventType)
-                {
-                    throw at.Error($"the event line names '{item.EventType}' but the data's type is '{type}'");
-                }
-
-                lastSequence = Sequence(root, lastSequence, at);
-                switch (type)
-                {
-                    case "response.created":
-                        start = true;
+                case "response.created":
+                    read.HasMessageStart = true;
+                    break;
+                case "response.output_item.added":
+                    {
+                        int index = at.Index(root, "output_index");
+                        var added = at.Object(root, "item");
+                        string itemType = at.String(added, "type", "item.type");
+                        read.StartBlock(index, BlockType(itemType), itemType == "function_call" ? Json.String(added, "arguments") ?? "" : "");
                         break;
-                    case "response.output_item.added":
+                    }
+
+                case "response.output_text.delta":
+                    read.TextDeltaCount++;
+                    Block(read, at, root).Append(at.String(root, "delta", "delta"));
+                    break;
+                case "response.function_call_arguments.delta":
+                case "response.reasoning_summary_text.delta":
+                    Block(read, at, root).Append(at.String(root, "delta", "delta"));
+                    break;
+                case "response.completed" or "response.incomplete" or "response.failed":
+                    {
+                        var response = at.Object(root, "response");
+                        read.StopReason = Json.Object(response, "incomplete_details") is { } details && Json.String(details, "reason") is { } reason
+                            ? reason
+                            : at.String(response, "status", "response.status");
+                        if (type == "response.failed")
                         {
-                            int index = Int(root, "output_index", at);
-                            var added = Obj(root, "item", at, "item");
-                            string itemType = Str(added, "type", at, "item.type");
-                            string initial = itemType == "function_call" ? Json.String(added, "arguments") ?? "" : "";
-                            blocks[index] = (BlockType(itemType), new StringBuilder(initial));
-                            break;
+                            read.ErrorType = Json.Object(response, "error") is { } error ? Json.String(error, "code") ?? "server_error" : "server_error";
+                        }
+                        else
+                        {
+                            read.HasMessageStop = true;
                         }
 
-                    case "response.output_text.delta":
-                        textDeltas++;
-                        Block(blocks, root, at).Append(Str(root, "delta", at, "delta"));
                         break;
-                    case "response.function_call_arguments.delta":
-                    case "response.reasoning_summary_text.delta":
-                        Block(blocks, root, at).Append(Str(root, "delta", at, "delta"));
-                        break;
-                    case "response.completed" or "response.incomplete" or "response.failed":
-                        {
-                            var response = Obj(root, "response", at, "response");
-                            stopReason = Json.Object(response, "incomplete_details") is { } details && Json.String(details, "reason") is { } reason
-                                ? reason
-                                : Str(response, "status", at, "response.status");
-                            if (type == "response.failed")
-                            {
-                                errorType = Json.Object(response, "error") is { } error ? Json.String(error, "code") ?? "server_error" : "server_error";
-                            }
-                            else
-                            {
-                                stop = true;
-                            }
+                    }
 
-                            break;
-                        }
-
-                    case "error":
-                        // Live traffic nests the error, the reference documents it flat (WIRE-OPENAI.md "Error event").
-                        errorType = Json.Object(root, "error") is { } nested
-                            ? Json.String(nested, "type") ?? Json.String(nested, "code") ?? "error"
-                            : Json.String(root, "code") ?? "error";
-                        break;
-                    default:
-                        break; // in_progress, parts, .done events, refusals and the many types the API adds
-                }
+                case "error":
+                    // Live traffic nests the error, the reference documents it flat (WIRE-OPENAI.md "Error event").
+                    read.ErrorType = Json.Object(root, "error") is { } nested
+                        ? Json.String(nested, "type") ?? Json.String(nested, "code") ?? "error"
+                        : Json.String(root, "code") ?? "error";
+                    break;
+                default:
+                    break; // in_progress, parts, .done events, refusals and the many types the API adds
             }
         }
 
-        return new ExpectedResult(
-            blocks.Select(kv => new ExpectedBlock(kv.Key, kv.Value.Type, kv.Value.Text.ToString())).ToList(),
-            stopReason,
-            start,
-            stop,
-            errorType,
-            textDeltas,
-            events);
+        return read.Build();
     }
 
     /// <summary>The block type judges compare by: answer text, tool calls; reasoning and other items pass their own type.</summary>
@@ -115,7 +92,7 @@ internal static class ResponsesReader
     };
 
     /// <summary>Checks <c>sequence_number</c> (when present) is a non-negative integer one after the last; returns the last seen.</summary>
-    private static long? Sequence(JsonElement root, long? last, Where at)
+    private static long? Sequence(JsonElement root, long? last, EventAt at)
     {
         if (!root.TryGetProperty("sequence_number", out var value))
         {
@@ -132,49 +109,9 @@ internal static class ResponsesReader
             : n;
     }
 
-    private static StringBuilder Block(SortedDictionary<int, (string Type, StringBuilder Text)> blocks, JsonElement root, Where at)
+    private static StringBuilder Block(ExpectedBuilder read, EventAt at, JsonElement root)
     {
-        int index = Int(root, "output_index", at);
-        return blocks.TryGetValue(index, out var block)
-            ? block.Text
-            : throw at.Error($"a delta for output item {index}, which was never added");
-    }
-
-    private static int Int(JsonElement obj, string name, Where at)
-    {
-        if (!obj.TryGetProperty(name, out var value))
-        {
-            throw at.Error($"missing field '{name}'");
-        }
-
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n >= 0
-            ? n
-            : throw at.Error($"field '{name}' must be a non-negative integer, not a JSON {Json.TypeName(value.ValueKind)} ({value.GetRawText()})");
-    }
-
-    private static JsonElement Obj(JsonElement obj, string name, Where at, string path)
-    {
-        if (!obj.TryGetProperty(name, out var value))
-        {
-            throw at.Error($"missing field '{path}'");
-        }
-
-        return value.ValueKind == JsonValueKind.Object ? value : throw at.Error($"field '{path}' must be an object, not a JSON {Json.TypeName(value.ValueKind)}");
-    }
-
-    private static string Str(JsonElement obj, string name, Where at, string path)
-    {
-        if (!obj.TryGetProperty(name, out var value))
-        {
-            throw at.Error($"missing field '{path}'");
-        }
-
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw at.Error($"field '{path}' must be a string, not a JSON {Json.TypeName(value.ValueKind)}");
-    }
-
-    /// <summary>Which event a shape error is in, for one-line messages.</summary>
-    private readonly record struct Where(int Event, string Type)
-    {
-        public HarnessInputException Error(string what) => new($"event {Event} ({Type})", what);
+        int index = at.Index(root, "output_index");
+        return read.Block(index) ?? throw at.Error($"a delta for output item {index}, which was never added");
     }
 }

@@ -5,8 +5,6 @@ internal sealed record BomOptions : IFaultOptions
 {
     /// <summary>Cut the BOM across two reads (after its second byte, a gapped cut). Default false: the BOM arrives with the first frame.</summary>
     public bool Split { get; init; }
-
-    public IEnumerable<string> Validate() => [];
 }
 
 /// <summary>

@@ -1,10 +1,7 @@
 namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>bytewise</c> (none).</summary>
-internal sealed record BytewiseChunkingOptions : IFaultOptions
-{
-    public IEnumerable<string> Validate() => [];
-}
+internal sealed record BytewiseChunkingOptions : IFaultOptions;
 
 /// <summary>Chunking: one byte per chunk, the trickle stream that finds most split-packet bugs. Lossless.</summary>
 [Fault("bytewise", typeof(BytewiseChunkingOptions), FaultStage.Chunking)]

@@ -3,10 +3,7 @@ using TinyAgent.Harness.Formats;
 namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>done-marker</c>: none.</summary>
-internal sealed record DoneMarkerOptions : IFaultOptions
-{
-    public IEnumerable<string> Validate() => [];
-}
+internal sealed record DoneMarkerOptions : IFaultOptions;
 
 /// <summary>
 /// Wire: a <c>data: [DONE]</c> frame with no <c>event:</c> line after <c>message_stop</c>, as Azure APIM / Foundry

@@ -37,9 +37,9 @@ internal sealed record DropOptions : IFaultOptions
             yield return "afterEvents: give afterBytes or afterEvents, not both";
         }
 
-        if (!Modes.Contains(Mode))
+        foreach (string error in IFaultOptions.OneOf("mode", Mode, Modes))
         {
-            yield return $"mode: must be one of {string.Join(", ", Modes)}";
+            yield return error;
         }
     }
 }

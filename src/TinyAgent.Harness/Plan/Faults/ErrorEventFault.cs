@@ -52,7 +52,7 @@ internal sealed class ErrorEventFault(ErrorEventOptions options) : Fault<ErrorEv
         byte[] body = plan.Body;
         var events = plan.Events;
         int count = Options.AfterEvents ?? (int)Math.Round((Options.AtFraction ?? 0.5) * events.Count);
-        count = Math.Min(count, Math.Max(0, events.Count - 1));
+        count = SseEdit.LeaveLastOut(count, events.Count);
         int at = SseEdit.AfterEvents([.. events.Select(e => e.Frame)], count);
 
         string type = Options.Type;

@@ -30,9 +30,9 @@ internal sealed record GarbageOptions : IFaultOptions
             yield return $"modes: unknown mode '{mode}' (known: {string.Join(", ", AllModes)})";
         }
 
-        if (!InvalidJsonPlacements.Contains(InvalidJson))
+        foreach (string error in IFaultOptions.OneOf("invalidJson", InvalidJson, InvalidJsonPlacements))
         {
-            yield return $"invalidJson: must be one of {string.Join(", ", InvalidJsonPlacements)}";
+            yield return error;
         }
 
         if (AfterEvents < 0)

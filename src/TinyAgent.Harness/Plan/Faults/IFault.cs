@@ -65,10 +65,14 @@ internal abstract class Fault<TOptions>(TOptions options) : IFault
     public abstract void Apply(PlanBuilder plan);
 }
 
-/// <summary>Options of a fault; <see cref="Validate"/> yields <c>field: what is wrong</c> for each bad value.</summary>
+/// <summary>Options of a fault; <see cref="Validate"/> yields <c>field: what is wrong</c> for each bad value (none when there is nothing to check).</summary>
 internal interface IFaultOptions
 {
-    IEnumerable<string> Validate();
+    IEnumerable<string> Validate() => [];
+
+    /// <summary><c>field: must be one of a, b</c> when <paramref name="value"/> is not one of <paramref name="allowed"/>.</summary>
+    static IEnumerable<string> OneOf(string field, string value, IReadOnlyList<string> allowed) =>
+        allowed.Contains(value) ? [] : [$"{field}: must be one of {string.Join(", ", allowed)}"];
 }
 
 /// <summary>

@@ -11,13 +11,7 @@ internal sealed record LineEndingsOptions : IFaultOptions
     /// </summary>
     public string Mode { get; init; } = "crlf";
 
-    public IEnumerable<string> Validate()
-    {
-        if (!Modes.Contains(Mode))
-        {
-            yield return $"mode: must be one of {string.Join(", ", Modes)}";
-        }
-    }
+    public IEnumerable<string> Validate() => IFaultOptions.OneOf("mode", Mode, Modes);
 }
 
 /// <summary>

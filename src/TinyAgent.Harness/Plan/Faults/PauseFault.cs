@@ -1,5 +1,3 @@
-using TinyAgent.Harness.Formats;
-
 namespace TinyAgent.Harness.Plan.Faults;
 
 /// <summary>Options of <c>pause</c>.</summary>
@@ -47,10 +45,8 @@ internal sealed class PauseFault(PauseOptions options) : Fault<PauseOptions>(opt
 {
     public override void Apply(PlanBuilder plan)
     {
-        byte[] body = plan.Body;
-        var events = SseFrames.EventFrames(body, plan.Layout);
-        int count = Math.Min(Options.AfterEvents, Math.Max(0, events.Count - 1));
-        int at = count > 0 ? SseEdit.AfterEvents(events, count) : (plan.Layout.Lines.Count > 0 ? plan.Layout.Lines[0].Start : 0);
+        var (afterEvents, count) = SseEdit.BeforeLastEvent(plan, Options.AfterEvents);
+        int at = count > 0 ? afterEvents : (plan.Layout.Lines.Count > 0 ? plan.Layout.Lines[0].Start : 0); // none: before the first line, after a BOM
         byte[] ping = plan.Format.Keepalive(plan.LineEnding);
         int pings = Options.Ms / Options.EveryMs;
         if (pings * Options.EveryMs == Options.Ms)

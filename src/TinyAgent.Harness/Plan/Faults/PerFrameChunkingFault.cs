@@ -8,8 +8,6 @@ internal sealed record PerFrameChunkingOptions : IFaultOptions
     /// frame boundary (default off). The control run uses it: a client's own buffer must not cut frames there.
     /// </summary>
     public bool? Paced { get; init; }
-
-    public IEnumerable<string> Validate() => [];
 }
 
 /// <summary>

@@ -20,6 +20,20 @@ internal static class SseEdit
         return result;
     }
 
+    /// <summary>
+    /// Where a fault that acts after <paramref name="count"/> events of the plan's body acts, the count clamped to leave
+    /// the last event out (so a stall or a pause comes before the end, never after it): the offset after them, and the count.
+    /// </summary>
+    public static (int At, int Count) BeforeLastEvent(PlanBuilder plan, int count)
+    {
+        var events = SseFrames.EventFrames(plan.Body, plan.Layout);
+        count = LeaveLastOut(count, events.Count);
+        return (AfterEvents(events, count), count);
+    }
+
+    /// <summary><paramref name="count"/>, at most all of <paramref name="events"/> but the last.</summary>
+    public static int LeaveLastOut(int count, int events) => Math.Min(count, Math.Max(0, events - 1));
+
     /// <summary>Offset just after the <paramref name="count"/>-th event (0: the start of the body), clamped to the events there are.</summary>
     public static int AfterEvents(IReadOnlyList<SseFrame> events, int count) =>
         count <= 0 || events.Count == 0 ? 0 : events[Math.Min(count, events.Count) - 1].End;

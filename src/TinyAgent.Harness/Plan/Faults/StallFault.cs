@@ -1,5 +1,4 @@
 using System.Text;
-using TinyAgent.Harness.Formats;
 
 namespace TinyAgent.Harness.Plan.Faults;
 
@@ -24,9 +23,9 @@ internal sealed record StallOptions : IFaultOptions
             yield return "afterEvents: must not be negative";
         }
 
-        if (!KeepaliveKinds.Contains(Keepalive))
+        foreach (string error in IFaultOptions.OneOf("keepalive", Keepalive, KeepaliveKinds))
         {
-            yield return $"keepalive: must be one of {string.Join(", ", KeepaliveKinds)}";
+            yield return error;
         }
 
         if (EveryMs < 1)
@@ -47,8 +46,7 @@ internal sealed class StallFault(StallOptions options) : Fault<StallOptions>(opt
     public override void Apply(PlanBuilder plan)
     {
         byte[] body = plan.Body;
-        var events = SseFrames.EventFrames(body, plan.Layout);
-        int at = SseEdit.AfterEvents(events, Math.Min(Options.AfterEvents, Math.Max(0, events.Count - 1)));
+        int at = SseEdit.BeforeLastEvent(plan, Options.AfterEvents).At;
         string eol = plan.LineEnding;
         byte[] keepalive = Options.Keepalive switch
         {
