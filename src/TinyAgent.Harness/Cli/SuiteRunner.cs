@@ -46,23 +46,20 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             planner,
             time,
             CancellationToken.None).ConfigureAwait(false); // a Ctrl+C this early still gets its (empty) report, marked interrupted
-        var pipeline = new RunPipeline(server, planner, time, config.Timeouts);
-
-        var results = new ConcurrentDictionary<int, RunReport>();
-        var controls = new ConcurrentDictionary<(string Client, string Recording), ControlRun>();
+        var matrix = new Matrix(new RunPipeline(server, planner, time, config.Timeouts), runs);
         bool interrupted = false;
         _done = 0;
         try
         {
             _phases.Clear();
             int controlCount = runs.Count(r => r.IsControl);
-            await Timed($"controls {controlCount} and faults {runs.Count - controlCount}:", "runs", () => RunMatrixAsync(pipeline, runs, controls, results, cancellationToken)).ConfigureAwait(false);
+            await Timed($"controls {controlCount} and faults {runs.Count - controlCount}:", "runs", () => RunMatrixAsync(matrix, cancellationToken)).ConfigureAwait(false);
             if (interactive)
             {
                 progress.WriteLine();
             }
 
-            await Timed("confirmations", "re-runs alone", () => ConfirmAsync(pipeline, runs, controls, results, cancellationToken)).ConfigureAwait(false);
+            await Timed("confirmations", "re-runs alone", () => ConfirmAsync(matrix, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -73,7 +70,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             }
         }
 
-        return ([.. results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
+        return ([.. matrix.Results.OrderBy(kv => kv.Key).Select(kv => kv.Value)], interrupted, time.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -104,24 +101,16 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         _phases.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{phase} {count} {unit} {time.GetElapsedTime(started).TotalSeconds:0.0} s"));
     }
 
-    private async Task<int> RunMatrixAsync(
-        RunPipeline pipeline,
-        IReadOnlyList<RunSpec> runs,
-        ConcurrentDictionary<(string, string), ControlRun> controls,
-        ConcurrentDictionary<int, RunReport> results,
-        CancellationToken cancellationToken)
+    private async Task<int> RunMatrixAsync(Matrix matrix, CancellationToken cancellationToken)
     {
         // Controls and fault runs share one queue: a fault run needs its control only to be judged, so it waits for
         // it after its client is done, holding no slot. Bound (planned) up front and started longest first, so the
         // slow runs (stalls, pauses, latency, paced controls) overlap the many quick ones instead of trailing at the end.
-        var controlDone = runs
-            .Where(r => r.IsControl)
-            .ToDictionary(r => (r.Client.Name, r.Recording.Name), _ => new TaskCompletionSource<ControlRun?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var bound = runs
+        var bound = matrix.Runs
             .Select(spec =>
             {
                 var request = spec.ToRequest(null);
-                return (Spec: spec, Request: request, Bound: pipeline.Bind(request));
+                return (Spec: spec, Request: request, Bound: matrix.Pipeline.Bind(request));
             })
             .OrderByDescending(b => b.Bound.ExpectedDuration)
             .ToList();
@@ -134,73 +123,52 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 async (b, ct) =>
                 {
                     var spec = b.Spec;
-                    var observation = await ExecBounded(spec, () => pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
+                    var observation = await ExecBounded(spec, () => matrix.Pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
                     if (ct.IsCancellationRequested)
                     {
                         return; // cut short by the interrupt: its outcome says nothing about the client
                     }
 
-                    var control = spec.IsControl ? null : controlDone.GetValueOrDefault((spec.Client.Name, spec.Recording.Name));
-                    if (control is null)
+                    if (matrix.ControlOf(spec) is { } control)
                     {
-                        Judge(spec, observation, controls, controlDone, results, runs.Count);
+                        judging.Add(JudgeAfterControlAsync(matrix, spec, observation, control));
                     }
                     else
                     {
-                        judging.Add(JudgeAfterControlAsync(spec, observation, control.Task, controls, controlDone, results, runs.Count));
+                        Judge(matrix, spec, observation);
                     }
                 }).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var done in controlDone.Values)
-            {
-                done.TrySetResult(null); // a control cut short by the interrupt: its fault runs are judged without it
-            }
-
+            matrix.AbandonControls();
             await Task.WhenAll(judging).ConfigureAwait(false);
         }
 
         return bound.Count;
     }
 
-    private async Task JudgeAfterControlAsync(
-        RunSpec spec,
-        RunObservation observation,
-        Task<ControlRun?> control,
-        ConcurrentDictionary<(string, string), ControlRun> controls,
-        Dictionary<(string, string), TaskCompletionSource<ControlRun?>> controlDone,
-        ConcurrentDictionary<int, RunReport> results,
-        int total) =>
-        Judge(spec, observation with { Control = await control.ConfigureAwait(false) }, controls, controlDone, results, total);
+    private async Task JudgeAfterControlAsync(Matrix matrix, RunSpec spec, RunObservation observation, Task<ControlRun?> control) =>
+        Judge(matrix, spec, observation with { Control = await control.ConfigureAwait(false) });
 
-    private void Judge(
-        RunSpec spec,
-        RunObservation observation,
-        ConcurrentDictionary<(string, string), ControlRun> controls,
-        Dictionary<(string, string), TaskCompletionSource<ControlRun?>> controlDone,
-        ConcurrentDictionary<int, RunReport> results,
-        int total)
+    private void Judge(Matrix matrix, RunSpec spec, RunObservation observation)
     {
         var findings = VerdictAggregator.Findings(observation);
         var report = ToReport(spec, observation, findings);
-        results[spec.Position] = report;
+        matrix.Results[spec.Position] = report;
         if (spec.IsControl)
         {
             var baseline = findings.First(f => f.Bug == Bugs.Baseline);
-            var run = new ControlRun(spec.Id, observation.Result, baseline.Verdict, baseline.Evidence);
-            controls[(spec.Client.Name, spec.Recording.Name)] = run;
-            controlDone[(spec.Client.Name, spec.Recording.Name)].TrySetResult(run);
+            matrix.ControlDone(spec, new ControlRun(spec.Id, observation.Result, baseline.Verdict, baseline.Evidence));
         }
 
-        Progress(Interlocked.Increment(ref _done), total, report);
+        Progress(Interlocked.Increment(ref _done), matrix.Runs.Count, report);
     }
 
-    private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(
-        RunPipeline pipeline, RunSpec spec, ConcurrentDictionary<(string, string), ControlRun> controls, string key, CancellationToken ct)
+    private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(Matrix matrix, RunSpec spec, string key, CancellationToken ct)
     {
-        var control = controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name));
-        var observation = await ExecBounded(spec, () => pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
+        var control = matrix.ControlOf(spec) is { IsCompletedSuccessfully: true } done ? done.Result : null;
+        var observation = await ExecBounded(spec, () => matrix.Pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
         var findings = VerdictAggregator.Findings(observation);
         return (ToReport(spec, observation, findings), observation, findings);
     }
@@ -229,13 +197,10 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     /// reproduces: that run is confirmed and decides; the rest say unconfirmed. A run that does not reproduce alone
     /// takes the verdict of its run alone and says "not reproduced alone (1 of 2 attempts)": load never flips a verdict.
     /// </summary>
-    private async Task<int> ConfirmAsync(
-        RunPipeline pipeline,
-        IReadOnlyList<RunSpec> runs,
-        ConcurrentDictionary<(string, string), ControlRun> controls,
-        ConcurrentDictionary<int, RunReport> results,
-        CancellationToken ct)
+    private async Task<int> ConfirmAsync(Matrix matrix, CancellationToken ct)
     {
+        var runs = matrix.Runs;
+        var results = matrix.Results;
         var specs = runs.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var alone = new Dictionary<string, IReadOnlyList<RunFinding>>(StringComparer.Ordinal);
         foreach (var client in runs.Select(r => r.Client.Name).Distinct(StringComparer.Ordinal))
@@ -277,7 +242,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
 
                     if (!alone.TryGetValue(report.Id, out var again))
                     {
-                        (_, _, again) = await RunOneAsync(pipeline, spec, controls, $"{spec.Key}-alone", ct).ConfigureAwait(false);
+                        (_, _, again) = await RunOneAsync(matrix, spec, $"{spec.Key}-alone", ct).ConfigureAwait(false);
                         alone[report.Id] = again;
                     }
 
@@ -346,6 +311,35 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
             else if (bad || done == total || done % 100 == 0)
             {
                 progress.WriteLine(line + (shown.Count > 0 ? $" ({string.Join(", ", shown)} not handled)" : ""));
+            }
+        }
+    }
+
+    /// <summary>One suite run's shared state: the pipeline, the runs, their reports by position, and each control once it is judged.</summary>
+    private sealed class Matrix(RunPipeline pipeline, IReadOnlyList<RunSpec> runs)
+    {
+        private readonly Dictionary<(string Client, string Recording), TaskCompletionSource<ControlRun?>> _controls = runs
+            .Where(r => r.IsControl)
+            .ToDictionary(r => (r.Client.Name, r.Recording.Name), _ => new TaskCompletionSource<ControlRun?>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public RunPipeline Pipeline => pipeline;
+
+        public IReadOnlyList<RunSpec> Runs => runs;
+
+        public ConcurrentDictionary<int, RunReport> Results { get; } = new();
+
+        /// <summary>The control a fault run is judged against, once judged (null when it was cut short); null for a control itself.</summary>
+        public Task<ControlRun?>? ControlOf(RunSpec spec) =>
+            spec.IsControl ? null : _controls.GetValueOrDefault((spec.Client.Name, spec.Recording.Name))?.Task;
+
+        public void ControlDone(RunSpec spec, ControlRun control) => _controls[(spec.Client.Name, spec.Recording.Name)].TrySetResult(control);
+
+        /// <summary>Controls cut short by the interrupt: their fault runs are judged without them instead of waiting.</summary>
+        public void AbandonControls()
+        {
+            foreach (var control in _controls.Values)
+            {
+                control.TrySetResult(null);
             }
         }
     }
