@@ -43,7 +43,16 @@ internal sealed class HarnessProcess : IDisposable
     /// <param name="environment">Set on the child's start info only, never on the test process.</param>
     public static HarnessProcess Start(string workingDirectory, IEnumerable<string> args, Func<string, bool> awaitedLine, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        // A test run started in the background (`nohup ... &`) inherits SIGINT ignored, and .NET keeps an ignored SIGINT
+        // ignored, as a shell's background job should: the child gets the default back, as a terminal would give it.
+        bool intIgnored = SigIntIgnored();
+        var psi = new ProcessStartInfo(intIgnored ? "env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        if (intIgnored)
+        {
+            psi.ArgumentList.Add("--default-signal=INT");
+            psi.ArgumentList.Add("dotnet");
+        }
+
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TinyAgent.Harness.dll"));
         foreach (string arg in args)
         {
@@ -56,6 +65,19 @@ internal sealed class HarnessProcess : IDisposable
         }
 
         return new HarnessProcess(psi, awaitedLine);
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status; false where there is no /proc).</summary>
+    private static bool SigIntIgnored()
+    {
+        const string Prefix = "SigIgn:";
+        if (!File.Exists("/proc/self/status"))
+        {
+            return false;
+        }
+
+        string? mask = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal))?[Prefix.Length..].Trim();
+        return mask is not null && (ulong.Parse(mask, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << 1)) != 0;
     }
 
     /// <summary>Sends a signal by name (INT, TERM) with <c>kill</c>, as a terminal or service manager would.</summary>
