@@ -148,8 +148,15 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
         return bound.Count;
     }
 
-    private async Task JudgeAfterControlAsync(Matrix matrix, RunSpec spec, RunObservation observation, Task<ControlRun?> control) =>
-        Judge(matrix, spec, observation with { Control = await control.ConfigureAwait(false) });
+    private async Task JudgeAfterControlAsync(Matrix matrix, RunSpec spec, RunObservation observation, Task<ControlRun?> control)
+    {
+        // No control only when it was cut short (the interrupt): without it the run cannot be judged fairly, so it is
+        // left out of the partial report, as a run cut short itself is.
+        if (await control.ConfigureAwait(false) is { } done)
+        {
+            Judge(matrix, spec, observation with { Control = done });
+        }
+    }
 
     private void Judge(Matrix matrix, RunSpec spec, RunObservation observation)
     {
@@ -334,7 +341,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
 
         public void ControlDone(RunSpec spec, ControlRun control) => _controls[(spec.Client.Name, spec.Recording.Name)].TrySetResult(control);
 
-        /// <summary>Controls cut short by the interrupt: their fault runs are judged without them instead of waiting.</summary>
+        /// <summary>Controls cut short by the interrupt: their fault runs stop waiting for them (and are left unjudged).</summary>
         public void AbandonControls()
         {
             foreach (var control in _controls.Values)
