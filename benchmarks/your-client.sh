@@ -28,7 +28,7 @@ for ((r = 1; r <= rounds; r++)); do
   (cd "$work/app" && dotnet "$dll" run --client-exec "$1" >"$work/console.txt" 2>&1) || rc=$?
   end=$(date +%s.%N)
   echo "round $r: exit $rc, load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
-  grep -E "^(tinyagent-harness:|preflight:|controls |[0-9]+ runs in )" "$work/console.txt" | sed 's/^/  /'
+  grep -E "^(tinyagent-harness:|preflight:|note: exec|controls |[0-9]+ runs in |self-check)" "$work/console.txt" | sed 's/^/  /'
   python3 - "$work/app/reports/report.json" "$start" "$end" <<'PY'
 import collections, json, statistics, sys
 report = json.load(open(sys.argv[1]))

@@ -97,12 +97,20 @@ internal static class RunCommand
         string outDir = context.Resolve(parse.GetValue(OutOption) ?? Path.Combine(config.BaseDirectory, config.OutDirectory));
         EnsureWritable(outDir);
 
-        var matrix = RunSpec.Matrix(config, inputs.Recordings, clients, seed);
+        var execClients = clients.Where(c => c.Exec is not null).ToList();
+        // With the user's exec client as the headline, the built-ins' self-check runs the same sample it gets.
+        bool headline = execs.Length > 0 && only.Length == 0;
+        var matrix = RunSpec.Matrix(config, inputs.Recordings, clients, seed, sampleEveryClient: headline);
         var selected = shard is { } sh ? [.. matrix.Where(r => sh.Includes(r.Position))] : matrix;
         context.Out.WriteLine($"tinyagent-harness: {selected.Count} runs ({clients.Count} clients x {config.Scenarios.Count} scenarios x {inputs.Recordings.Count} recordings{(shard is null ? "" : $", shard {shard}")}), seed {seed}, parallelism {config.Parallelism}");
+        string? sampleNote = SampleNote(config, inputs.Recordings, execClients, matrix, seed, headline);
+        if (sampleNote is not null)
+        {
+            context.Out.WriteLine($"note: {sampleNote}");
+        }
 
         var runner = new SuiteRunner(config, context.Time, new Clients.ClientFactory(config, context.WorkingDirectory), context.Out, context.Interactive);
-        await PreflightAsync(context, runner, [.. clients.Where(c => c.Exec is not null)], inputs.Recordings, seed).ConfigureAwait(false);
+        await PreflightAsync(context, runner, execClients, inputs, seed).ConfigureAwait(false);
         var (runs, interrupted, wall) = await runner.RunAsync(selected, context.Interrupt).ConfigureAwait(false);
 
         // A narrowed run cannot fail an expectation that none of its runs exercised; a full run of the config still does.
@@ -111,6 +119,7 @@ internal static class RunCommand
         report = report with
         {
             Config = config.Shown,
+            Notes = sampleNote is null ? report.Notes : [sampleNote, .. report.Notes],
             Headline = execs.Length > 0 && only.Length == 0 ? [.. clients.Where(c => c.Exec is not null && execs.Contains(c.Exec)).Select(c => c.Name)] : [],
             Clients = [.. report.Clients.Select(c => c with { Command = clients.First(x => x.Name == c.Name).Exec })],
         };
@@ -130,19 +139,14 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Each exec client answers one control run (text-short, or the first recording) before the matrix; one that cannot
+    /// Each exec client answers one control run (text-short, or the first recording it runs on) before the matrix; one that cannot
     /// start, or exits non-zero with nothing on stdout and no result file, stops the run with one line.
     /// </summary>
-    private static async Task PreflightAsync(CliContext context, SuiteRunner runner, IReadOnlyList<ClientConfig> execs, IReadOnlyList<Recordings.Recording> recordings, int seed)
+    private static async Task PreflightAsync(CliContext context, SuiteRunner runner, IReadOnlyList<ClientConfig> execs, SuiteInputs inputs, int seed)
     {
-        if (execs.Count == 0 || recordings.Count == 0)
-        {
-            return;
-        }
-
         foreach (var group in execs.GroupBy(c => c.Format))
         {
-            var own = recordings.Where(r => r.Format.Name == group.Key).ToList();
+            var own = inputs.ExecRecordings(group.Key);
             if (own.Count == 0)
             {
                 continue; // no recording in its format: the client has no runs to spoil
@@ -167,6 +171,23 @@ internal static class RunCommand
                 context.Out.WriteLine($"preflight: {client.Name} (`{client.Exec}`) answered the control on {probe.Name}: {result.Outcome.ToName()}{(result.Read is null ? "" : $", {ConsoleSummary.ReadNote(result.Read)}")}");
             }
         }
+    }
+
+    /// <summary>What a sampled run leaves out (<see cref="ExecSample"/>), so nobody takes it for the whole matrix; null when nothing is sampled.</summary>
+    private static string? SampleNote(HarnessConfig config, IReadOnlyList<Recordings.Recording> recordings, IReadOnlyList<ClientConfig> execClients, IReadOnlyList<RunSpec> matrix, int seed, bool headline)
+    {
+        if (execClients.Count == 0 || ExecSample.Of(config) is not { } sample)
+        {
+            return null;
+        }
+
+        var unsampled = config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(sc => sc with { ExecRecordings = null })] };
+        var full = RunSpec.Matrix(unsampled, recordings, execClients, seed);
+        var client = execClients[0];
+        int used = matrix.Where(r => r.Client == client).Select(r => r.Recording.Name).Distinct().Count();
+        return $"exec clients ran {config.Shown}'s sample of recordings (execRecordings): {matrix.Count(r => r.Client == client)} runs each instead of {full.Count(r => r.Client == client)}, on {used} of the {recordings.Count(r => r.Format.Name == client.Format)} {client.Format} recordings" +
+            (sample.Skipped.Count == 0 ? "" : $", skipping {string.Join(", ", sample.Skipped)} (an empty execRecordings)") +
+            (headline ? ", and so did the built-in clients' self-check" : "") + "; --recording runs every client on the recordings you name";
     }
 
     /// <summary>What makes a first run no answer at all, or null when it is one (whatever its verdict).</summary>

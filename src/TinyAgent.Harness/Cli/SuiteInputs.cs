@@ -9,13 +9,17 @@ namespace TinyAgent.Harness.Cli;
 /// <param name="Skipped">Scenarios left out because they are restricted to recordings that --recording did not select.</param>
 internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings, IReadOnlyList<string> Skipped)
 {
+    /// <summary>The recordings an exec client in <paramref name="format"/> runs on (its controls): the config's sample, or all.</summary>
+    public IReadOnlyList<Recording> ExecRecordings(string format) =>
+        [.. Recordings.Where(r => r.Format.Name == format && (ExecSample.Of(Config) is not { } sample || sample.Runs(ScenarioConfig.Control, r)))];
+
     public const string DefaultConfig = "harness.json";
 
     /// <summary>
     /// An explicit <paramref name="configPath"/> wins, then <c>harness.json</c> in the working directory, then the suite
     /// embedded in the harness (said in one line on the console, so nobody mistakes it for their own file).
     /// </summary>
-    /// <param name="recordingOverrides">Files or globs from <c>--recording</c>, anywhere, relative to the working directory; replace the config's.</param>
+    /// <param name="recordingOverrides">Files or globs from <c>--recording</c>, anywhere, relative to the working directory; replace the config's (and its <c>execRecordings</c>).</param>
     public static SuiteInputs Load(CliContext context, string? configPath, IReadOnlyList<string> recordingOverrides)
     {
         string path = context.Resolve(configPath ?? DefaultConfig);
@@ -62,6 +66,16 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
                     ? scenario.Name
                     : throw new HarnessInputException(config.File, $"scenarios[{i}].recordings: matches none of the suite's recordings"));
             }
+        }
+
+        if (recordingOverrides.Count > 0)
+        {
+            // The recordings the user named are for every client.
+            config = config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(s => s with { ExecRecordings = null })] };
+        }
+        else
+        {
+            ExecSample.Of(config)?.Validate(recordings);
         }
 
         config = config with { Scenarios = [.. config.Scenarios.Where(s => !skipped.Contains(s.Name))] };

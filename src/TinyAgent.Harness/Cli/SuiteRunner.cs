@@ -26,10 +26,15 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     private const int ConfirmationsPerConcern = 5;
 
     /// <summary>
-    /// Exec runs each start a process: more at once than about twice the cores only slows every one of them until
-    /// start-up alone passes the deadline (reported hung). In-process runs keep the config's parallelism.
+    /// Exec runs each start a process, and starting one (a runtime, its modules) is most of what it costs: more
+    /// starting at once than about twice the cores only slows every one of them until start-up alone passes the
+    /// deadline (reported hung). A run leaves this bound when its first request reaches the server; from then on it
+    /// mostly waits on the stream (a stall, a pause, a paced reply), so it holds only a place among the exec clients
+    /// alive at once, which bounds processes in memory. In-process runs keep the config's parallelism.
     /// </summary>
-    private readonly SemaphoreSlim _execSlots = new(Math.Min(config.Parallelism, Math.Max(2, 2 * Environment.ProcessorCount)));
+    private readonly SemaphoreSlim _execStarting = new(Math.Min(config.Parallelism, Math.Max(2, 2 * Environment.ProcessorCount)));
+
+    private readonly SemaphoreSlim _execAlive = new(Math.Min(config.Parallelism, Math.Max(4, 8 * Environment.ProcessorCount)));
 
     private readonly List<string> _phases = [];
     private int _done;
@@ -123,7 +128,7 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
                 async (b, ct) =>
                 {
                     var spec = b.Spec;
-                    var observation = await ExecBounded(spec, () => matrix.Pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
+                    var observation = await ExecBounded(spec, b.Request.Key, matrix.Pipeline.Server, () => matrix.Pipeline.RunBoundAsync(b.Request, b.Bound, clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
                     if (ct.IsCancellationRequested)
                     {
                         return; // cut short by the interrupt: its outcome says nothing about the client
@@ -175,26 +180,46 @@ internal sealed class SuiteRunner(HarnessConfig config, TimeProvider time, Clien
     private async Task<(RunReport, RunObservation, IReadOnlyList<RunFinding>)> RunOneAsync(Matrix matrix, RunSpec spec, string key, CancellationToken ct)
     {
         var control = matrix.ControlOf(spec) is { IsCompletedSuccessfully: true } done ? done.Result : null;
-        var observation = await ExecBounded(spec, () => matrix.Pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
+        var observation = await ExecBounded(spec, key, matrix.Pipeline.Server, () => matrix.Pipeline.RunAsync(spec.ToRequest(control, key), clients.Create(spec.Client), ct), ct).ConfigureAwait(false);
         var findings = VerdictAggregator.Findings(observation);
         return (ToReport(spec, observation, findings), observation, findings);
     }
 
-    private async Task<RunObservation> ExecBounded(RunSpec spec, Func<Task<RunObservation>> run, CancellationToken ct)
+    private async Task<RunObservation> ExecBounded(RunSpec spec, string key, ReplayServer server, Func<Task<RunObservation>> run, CancellationToken ct)
     {
         if (spec.Client.Exec is null)
         {
             return await run().ConfigureAwait(false);
         }
 
-        await _execSlots.WaitAsync(ct).ConfigureAwait(false);
+        await _execAlive.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await run().ConfigureAwait(false);
+            var arrived = server.ArrivalOf(key);
+            try
+            {
+                await _execStarting.WaitAsync(ct).ConfigureAwait(false);
+                Task<RunObservation> running;
+                try
+                {
+                    running = run();
+                    await Task.WhenAny(running, arrived).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _execStarting.Release();
+                }
+
+                return await running.ConfigureAwait(false);
+            }
+            finally
+            {
+                server.ForgetArrival(key);
+            }
         }
         finally
         {
-            _execSlots.Release();
+            _execAlive.Release();
         }
     }
 

@@ -11,7 +11,7 @@ namespace TinyAgent.Harness.Config;
 internal static class ConfigLoader
 {
     private static readonly string[] TopLevel =
-        ["seed", "recordings", "scenarios", "clients", "consumers", "timeouts", "parallelism", "reports", "expectations", "redactHeaders"];
+        ["seed", "recordings", "execRecordings", "scenarios", "clients", "consumers", "timeouts", "parallelism", "reports", "expectations", "redactHeaders"];
 
     public static HarnessConfig Load(string path)
     {
@@ -60,6 +60,8 @@ internal static class ConfigLoader
                 throw root.Child("recordings", doc.RootElement.GetProperty("recordings")).Error("must name at least one recording glob");
             }
 
+            IReadOnlyList<string>? execRecordings = root.TryGet("execRecordings", out var er) ? NonEmptyList(er) : null;
+
             var consumers = ReadConsumers(root);
             var timeouts = ReadTimeouts(root);
             var scenarios = ReadScenarios(root.Required("scenarios"), consumers);
@@ -97,6 +99,7 @@ internal static class ConfigLoader
                 BaseDirectory = baseDirectory,
                 Seed = seed,
                 Recordings = recordings,
+                ExecRecordings = execRecordings,
                 Scenarios = scenarios,
                 Clients = clients,
                 Timeouts = timeouts,
@@ -107,6 +110,13 @@ internal static class ConfigLoader
                 RedactHeaders = redact,
             };
         }
+    }
+
+    /// <summary>An <c>execRecordings</c> list: names or globs, at least one (leaving it out means every recording).</summary>
+    private static List<string> NonEmptyList(JsonNav nav)
+    {
+        var list = nav.Array().Select(x => x.NonEmptyString()).ToList();
+        return list.Count > 0 ? list : throw nav.Error("must name at least one recording (leave it out to run exec clients on every recording)");
     }
 
     private static Dictionary<string, ConsumerModel> ReadConsumers(JsonNav root)
@@ -159,7 +169,7 @@ internal static class ConfigLoader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in nav.Array())
         {
-            s.RequireObject("name", "description", "faults", "consumer", "recordings");
+            s.RequireObject("name", "description", "faults", "consumer", "recordings", "execRecordings");
             var nameNav = s.Required("name");
             string name = nameNav.NonEmptyString();
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
@@ -194,6 +204,8 @@ internal static class ConfigLoader
             }
 
             IReadOnlyList<string>? recordings = s.TryGet("recordings", out var r) ? [.. r.Array().Select(x => x.NonEmptyString())] : null;
+            // Empty on a scenario: exec clients skip it (its faults can reach none of them, e.g. ungapped cuts).
+            IReadOnlyList<string>? execRecordings = s.TryGet("execRecordings", out var er) ? [.. er.Array().Select(x => x.NonEmptyString())] : null;
             if (s.TryGet("description", out var d))
             {
                 _ = d.String(); // free text for people reading the file; only its type is checked
@@ -201,10 +213,10 @@ internal static class ConfigLoader
 
             if (name == ScenarioConfig.ControlName && (faults.Count > 0 || consumer != ConsumerModel.ReadAll || recordings is not null))
             {
-                throw nameNav.Error($"'{ScenarioConfig.ControlName}' is the control run: every client on every recording, no faults, read to the end; give it no faults, consumer or recordings");
+                throw nameNav.Error($"'{ScenarioConfig.ControlName}' is the control run: every client on every recording, no faults, read to the end; give it no faults, consumer or recordings (execRecordings may sample the recordings exec clients' controls run on)");
             }
 
-            list.Add(new ScenarioConfig(name, faults, descriptions, consumer, recordings));
+            list.Add(new ScenarioConfig(name, faults, descriptions, consumer, recordings) { ExecRecordings = execRecordings });
         }
 
         return list.Count == 0 ? throw nav.Error("must list at least one scenario") : list;

@@ -12,6 +12,9 @@ internal sealed record ScenarioConfig(
     ConsumerModel Consumer,
     IReadOnlyList<string>? Recordings)
 {
+    /// <summary>The recordings exec clients run this scenario on (null: the config's <c>execRecordings</c>); see <see cref="ExecSample"/>.</summary>
+    public IReadOnlyList<string>? ExecRecordings { get; init; }
+
     /// <summary>The control scenario's name: the runner adds it when the config does not list it.</summary>
     public const string ControlName = "baseline";
 
@@ -45,6 +48,9 @@ internal sealed record HarnessConfig
     public string Shown => Embedded ? EmbeddedSuite.DisplayName : File;
     public int Seed { get; init; } = 1;
     public required IReadOnlyList<string> Recordings { get; init; }
+
+    /// <summary>The recordings exec clients run each scenario on, unless the scenario names its own (null: all); see <see cref="ExecSample"/>.</summary>
+    public IReadOnlyList<string>? ExecRecordings { get; init; }
     public required IReadOnlyList<ScenarioConfig> Scenarios { get; init; }
     public required IReadOnlyList<ClientConfig> Clients { get; init; }
     public required RunTimeouts Timeouts { get; init; }

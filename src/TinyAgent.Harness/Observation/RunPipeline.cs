@@ -39,6 +39,8 @@ internal sealed class RunPipeline(ReplayServer server, LazyPlanner planner, Time
 
     public RunTimeouts Timeouts => timeouts;
 
+    public ReplayServer Server => server;
+
     public TimeProvider Time => time;
 
     /// <summary>Binds the request's scenario on the server (planning its first attempt) and returns where a client finds it.</summary>

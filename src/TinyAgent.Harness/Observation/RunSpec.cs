@@ -31,17 +31,21 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
     /// <summary>
     /// Builds the matrix in a stable order (scenario, recording, client), the control scenario first (the config's
     /// <c>baseline</c>, or one the runner adds) on every recording; a client runs only on recordings in its format. The seed depends on the suite seed, the recording
-    /// and the scenario, not the client: every client faces the same plan.
+    /// and the scenario, not the client: every client faces the same plan. Exec clients run only their
+    /// <see cref="ExecSample"/>, when the config names one.
     /// </summary>
-    public static IReadOnlyList<RunSpec> Matrix(HarnessConfig config, IReadOnlyList<Recording> recordings, IReadOnlyList<ClientConfig> clients, int seed)
+    /// <param name="sampleEveryClient">In-process clients run the exec sample too (the self-check beside a user's exec client: the same runs it got).</param>
+    public static IReadOnlyList<RunSpec> Matrix(HarnessConfig config, IReadOnlyList<Recording> recordings, IReadOnlyList<ClientConfig> clients, int seed, bool sampleEveryClient = false)
     {
         var runs = new List<RunSpec>();
+        var sample = ExecSample.Of(config);
         var scenarios = config.Scenarios.Where(s => s.Name != ScenarioConfig.ControlName).Prepend(ScenarioConfig.Control);
         foreach (var scenario in scenarios)
         {
             foreach (var recording in recordings.Where(r => scenario.Recordings is null || r.MatchesAny(scenario.Recordings)))
             {
-                foreach (var client in clients.Where(c => c.Format == recording.Format.Name))
+                bool sampled = sample is null || sample.Runs(scenario, recording);
+                foreach (var client in clients.Where(c => c.Format == recording.Format.Name && (sampled || (c.Exec is null && !sampleEveryClient))))
                 {
                     int position = runs.Count;
                     runs.Add(new RunSpec(

@@ -43,6 +43,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     private readonly EvidenceStore _evidence;
     private readonly ConcurrentDictionary<string, StrongBox<int>> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox<long>> _lastPlannedWrite = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private WireMockServer? _host;
     private long _requestCount;
 
@@ -160,6 +161,15 @@ internal sealed class ReplayServer : IAsyncDisposable
     public long? LastPlannedWrite(string scenario) =>
         _lastPlannedWrite.TryGetValue(scenario, out var box) ? Interlocked.Read(ref box.Value) : null;
 
+    /// <summary>
+    /// Completes when the first request for <paramref name="scenario"/> arrives (valid or not): its client has started.
+    /// Call it before the client starts; <see cref="ForgetArrival"/> when the run is over.
+    /// </summary>
+    public Task ArrivalOf(string scenario) =>
+        _arrivals.GetOrAdd(scenario, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void ForgetArrival(string scenario) => _arrivals.TryRemove(scenario, out _);
+
     /// <summary>Forgets a scenario's attempts and evidence, so the next request is attempt 1 again.</summary>
     public void Reset(string scenario)
     {
@@ -190,6 +200,11 @@ internal sealed class ReplayServer : IAsyncDisposable
         try
         {
             var error = Route(request, out scenario, out format);
+            if (scenario is not null && _arrivals.TryGetValue(scenario, out var arrived))
+            {
+                arrived.TrySetResult();
+            }
+
             context.Response.Headers[format.RequestIdHeader] = requestId;
             error ??= format.CheckHeaders(request);
             MessagesRequest parsed = default;
