@@ -21,18 +21,24 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 for ((r = 1; r <= rounds; r++)); do
-  rm -rf "$work/app" && mkdir "$work/app"
+  rm -rf "$work/app" "$work/cpu.txt" && mkdir "$work/app"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s.%N)
   rc=0
-  (cd "$work/app" && dotnet "$dll" run --client-exec "$1" >"$work/console.txt" 2>&1) || rc=$?
+  # CPU of the harness and every client process it waited for (GNU time, when installed).
+  timer=()
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "%U %S" -o "$work/cpu.txt")
+  (cd "$work/app" && "${timer[@]}" dotnet "$dll" run --client-exec "$1" >"$work/console.txt" 2>&1) || rc=$?
   end=$(date +%s.%N)
   echo "round $r: exit $rc, load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -E "^(tinyagent-harness:|preflight:|note: exec|controls |[0-9]+ runs in |self-check)" "$work/console.txt" | sed 's/^/  /'
-  python3 - "$work/app/reports/report.json" "$start" "$end" <<'PY'
-import collections, json, statistics, sys
+  python3 - "$work/app/reports/report.json" "$start" "$end" "$work/cpu.txt" <<'PY'
+import collections, json, os, statistics, sys
 report = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
+if os.path.exists(sys.argv[4]):
+    cpu = sum(float(x) for x in open(sys.argv[4]).read().split()[-2:])
+    print(f"  CPU, harness and clients: {cpu:.1f} s ({cpu / wall:.2f} cores busy)")
 runs = [r for r in report["runs"] if r["client"] == "exec"]
 times = sorted(((r.get("timings") or {}).get("totalMs") or 0) / 1000 for r in runs)
 outcomes = collections.Counter(r["outcome"] for r in runs)

@@ -45,9 +45,9 @@ internal sealed class BadInputTests
         yield return Case("Config_truncated_names_the_end", "{\"seed\": 1,", Validate,
             "harness.json:1:11: invalid JSON: Expected start of a property name or value, but instead reached end of data");
         yield return Case("Config_unknown_top_level_property", Plus("\"sed\":1"), Validate,
-            "harness.json: sed: unknown property (expected one of: seed, recordings, scenarios, clients, consumers, timeouts, parallelism, reports, expectations, redactHeaders)");
+            "harness.json: sed: unknown property (expected one of: seed, recordings, execRecordings, scenarios, clients, consumers, timeouts, parallelism, reports, expectations, redactHeaders)");
         yield return Case("Config_unknown_scenario_property", $$"""{{{Recs}},"scenarios":[{"name":"a","fault":[]}]}""", Validate,
-            "harness.json: scenarios[0].fault: unknown property (expected one of: name, description, faults, consumer, recordings)");
+            "harness.json: scenarios[0].fault: unknown property (expected one of: name, description, faults, consumer, recordings, execRecordings)");
         yield return Case("Config_root_not_an_object", "[1,2]", Validate, "harness.json: (root): must be an object, not an array");
         yield return Case("Config_missing_recordings", """{"clients":[{"name":"tinyagent"}],"scenarios":[{"name":"a"}]}""", Validate,
             "harness.json: (root): missing required property 'recordings'");
@@ -95,6 +95,19 @@ internal sealed class BadInputTests
             "harness.json: recordings[0]: recs/*.sse: matches no .sse files under '{dir}'");
         yield return Case("Scenario_recordings_glob_matches_nothing", $$"""{{{Recs}},"scenarios":[{"name":"a","recordings":["nope-*.sse"]}]}""", Validate,
             "harness.json: scenarios[0].recordings: matches none of the suite's recordings");
+        // harness.json: the exec sample (execRecordings)
+        yield return Case("Exec_recordings_empty_at_the_top", Plus("\"execRecordings\":[]"), Validate,
+            "harness.json: execRecordings: must name at least one recording (leave it out to run exec clients on every recording)");
+        yield return Case("Exec_recordings_matching_nothing", Plus("\"execRecordings\":[\"nope.sse\"]"), Validate,
+            "harness.json: execRecordings[0]: 'nope.sse' matches none of the suite's recordings");
+        yield return Case("Scenario_exec_recordings_outside_its_recordings",
+            $$"""{{{Recs}},"scenarios":[{"name":"a","recordings":["text-short.sse"],"execRecordings":["tool-use.sse"]}]}""", Validate,
+            "harness.json: scenarios[0].execRecordings[0]: 'tool-use.sse' matches none of the recordings scenario 'a' runs on",
+            Write("recordings/tool-use.sse", File.ReadAllBytes(Path.Combine(RepoPaths.RecordingsFolder, "tool-use.sse"))));
+        yield return Case("Exec_sample_leaving_a_scenario_without_exec_runs",
+            $$"""{{{Recs}},"execRecordings":["text-short.sse"],"scenarios":[{"name":"a","recordings":["tool-use.sse"]}]}""", Validate,
+            "harness.json: scenarios[0]: execRecordings names none of the anthropic recordings scenario 'a' runs on (tool-use), so exec clients would never face it; give the scenario its own execRecordings",
+            Write("recordings/tool-use.sse", File.ReadAllBytes(Path.Combine(RepoPaths.RecordingsFolder, "tool-use.sse"))));
 
         // recordings
         yield return Case("Recording_outside_the_folder", """{"recordings":["../x.sse"],"clients":[{"name":"tinyagent"}],"scenarios":[{"name":"a"}]}""", Validate,

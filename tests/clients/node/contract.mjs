@@ -79,7 +79,8 @@ const messages = () => ({
 /**
  * POSTs the streaming request; returns the 2xx response, throws request.toError(the answer's `error`, status) otherwise.
  * A retryable status is retried (at most MAX_RETRIES times), after the wait the server asked or the backoff;
- * `beforeRetry` (optional) runs before each retry, e.g. to re-arm a first-byte timer; `retries` defaults to the SDKs' 2.
+ * `beforeRetry(waitMs)` (optional) runs before each retry's wait, e.g. to re-arm a first-byte timer past the wait;
+ * `retries` defaults to the SDKs' 2.
  * `request` ({url, headers, body, toError}) defaults to the Anthropic one; openai/contract.mjs passes its own.
  */
 export async function openStream(signal, beforeRetry = () => {}, retries = MAX_RETRIES, request = messages()) {
@@ -88,8 +89,9 @@ export async function openStream(signal, beforeRetry = () => {}, retries = MAX_R
     if (response.ok) return response;
     const answer = await response.text();
     if (retry < retries && shouldRetry(response)) {
-      await sleep(retryWait(response, retry + 1), undefined, { signal });
-      beforeRetry();
+      const wait = retryWait(response, retry + 1);
+      beforeRetry(wait); // the next attempt's first-byte timeout starts after the wait, not before it
+      await sleep(wait, undefined, { signal });
       continue;
     }
     let error;

@@ -5,7 +5,7 @@ const controller = new AbortController();
 const timeout = () => controller.abort(new ApiError('timeout', 'no bytes within the idle timeout, or past the total deadline'));
 const total = setTimeout(timeout, env.totalMs);
 let idle = setTimeout(timeout, env.firstByteMs);
-const firstByte = () => { clearTimeout(idle); idle = setTimeout(timeout, env.firstByteMs); }; // each attempt's headers
+const firstByte = (waitMs = 0) => { clearTimeout(idle); idle = setTimeout(timeout, waitMs + env.firstByteMs); }; // each attempt: its wait, then its headers
 
 /** Yields [event, data] for each dispatched event. */
 async function* sseEvents(body) {
