@@ -181,8 +181,7 @@ internal static class RunCommand
             return null;
         }
 
-        var unsampled = config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(sc => sc with { ExecRecordings = null })] };
-        var full = RunSpec.Matrix(unsampled, recordings, execClients, seed);
+        var full = RunSpec.Matrix(ExecSample.Off(config), recordings, execClients, seed);
         var client = execClients[0];
         int used = matrix.Where(r => r.Client == client).Select(r => r.Recording.Name).Distinct().Count();
         return $"exec clients ran {config.Shown}'s sample of recordings (execRecordings): {matrix.Count(r => r.Client == client)} runs each instead of {full.Count(r => r.Client == client)}, on {used} of the {recordings.Count(r => r.Format.Name == client.Format)} {client.Format} recordings" +

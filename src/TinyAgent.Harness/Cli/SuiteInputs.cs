@@ -71,7 +71,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         if (recordingOverrides.Count > 0)
         {
             // The recordings the user named are for every client.
-            config = config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(s => s with { ExecRecordings = null })] };
+            config = ExecSample.Off(config);
         }
         else
         {

@@ -22,6 +22,10 @@ internal sealed class ExecSample
     public static ExecSample? Of(HarnessConfig config) =>
         config.ExecRecordings is null && config.Scenarios.All(s => s.ExecRecordings is null) ? null : new ExecSample(config);
 
+    /// <summary>The config with no sample: exec clients run the whole matrix (what <c>--recording</c> asks for).</summary>
+    public static HarnessConfig Off(HarnessConfig config) =>
+        config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(s => s with { ExecRecordings = null })] };
+
     /// <summary>Whether an exec client runs <paramref name="scenario"/> (which applies to it) on <paramref name="recording"/>.</summary>
     public bool Runs(ScenarioConfig scenario, Recording recording)
     {

@@ -44,7 +44,7 @@ internal sealed class ExecSampleTests
             Assert.That(exec.Any(c => c.IsControl && c.Recording == run.Recording), run.Id + " has its control");
         }
 
-        int unsampled = RunSpec.Matrix(config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(s => s with { ExecRecordings = null })] },
+        int unsampled = RunSpec.Matrix(ExecSample.Off(config),
             recordings, [Exec("exec", "anthropic")], config.Seed).Count;
         Assert.That(matrix.Count(r => r.Client.Name == "tinyagent"), Is.EqualTo(unsampled), "in-process clients run every recording");
         Assert.That(unsampled, Is.EqualTo(340));
@@ -56,7 +56,7 @@ internal sealed class ExecSampleTests
     {
         var (config, recordings) = DefaultSuite();
         var exec = RunSpec.Matrix(config, recordings, [Exec("exec", format)], config.Seed);
-        var full = RunSpec.Matrix(config with { ExecRecordings = null, Scenarios = [.. config.Scenarios.Select(s => s with { ExecRecordings = null })] },
+        var full = RunSpec.Matrix(ExecSample.Off(config),
             recordings, [Exec("exec", format)], config.Seed);
 
         Assert.That(exec.Select(r => r.Scenario.Name).Distinct(), Is.EquivalentTo(full.Select(r => r.Scenario.Name).Distinct().Except(Skipped)));
