@@ -120,7 +120,7 @@ internal static class RunCommand
         {
             Config = config.Shown,
             Notes = sampleNote is null ? report.Notes : [sampleNote, .. report.Notes],
-            Headline = execs.Length > 0 && only.Length == 0 ? [.. clients.Where(c => c.Exec is not null && execs.Contains(c.Exec)).Select(c => c.Name)] : [],
+            Headline = headline ? [.. clients.Where(c => c.Exec is not null && execs.Contains(c.Exec)).Select(c => c.Name)] : [],
             Clients = [.. report.Clients.Select(c => c with { Command = clients.First(x => x.Name == c.Name).Exec })],
         };
 
@@ -181,10 +181,12 @@ internal static class RunCommand
             return null;
         }
 
+        // Counted for one client of each format: an exec client's runs depend only on its format.
         var full = RunSpec.Matrix(ExecSample.Off(config), recordings, execClients, seed);
-        var client = execClients[0];
-        int used = matrix.Where(r => r.Client == client).Select(r => r.Recording.Name).Distinct().Count();
-        return $"exec clients ran {config.Shown}'s sample of recordings (execRecordings): {matrix.Count(r => r.Client == client)} runs each instead of {full.Count(r => r.Client == client)}, on {used} of the {recordings.Count(r => r.Format.Name == client.Format)} {client.Format} recordings" +
+        var counts = execClients.DistinctBy(c => c.Format).Select(client =>
+            $"{matrix.Count(r => r.Client == client)} runs each instead of {full.Count(r => r.Client == client)}, " +
+            $"on {matrix.Where(r => r.Client == client).Select(r => r.Recording.Name).Distinct().Count()} of the {recordings.Count(r => r.Format.Name == client.Format)} {client.Format} recordings");
+        return $"exec clients ran {config.Shown}'s sample of recordings (execRecordings): {string.Join("; ", counts)}" +
             (sample.Skipped.Count == 0 ? "" : $", skipping {string.Join(", ", sample.Skipped)} (an empty execRecordings)") +
             (headline ? ", and so did the built-in clients' self-check" : "") + "; --recording runs every client on the recordings you name";
     }

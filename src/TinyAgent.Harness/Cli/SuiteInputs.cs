@@ -10,8 +10,11 @@ namespace TinyAgent.Harness.Cli;
 internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording> Recordings, IReadOnlyList<string> Skipped)
 {
     /// <summary>The recordings an exec client in <paramref name="format"/> runs on (its controls): the config's sample, or all.</summary>
-    public IReadOnlyList<Recording> ExecRecordings(string format) =>
-        [.. Recordings.Where(r => r.Format.Name == format && (ExecSample.Of(Config) is not { } sample || sample.Runs(ScenarioConfig.Control, r)))];
+    public IReadOnlyList<Recording> ExecRecordings(string format)
+    {
+        var sample = ExecSample.Of(Config);
+        return [.. Recordings.Where(r => r.Format.Name == format && (sample is null || sample.Runs(ScenarioConfig.Control, r)))];
+    }
 
     public const string DefaultConfig = "harness.json";
 
@@ -59,7 +62,7 @@ internal sealed record SuiteInputs(HarnessConfig Config, IReadOnlyList<Recording
         var skipped = new List<string>();
         foreach (var (scenario, i) in config.Scenarios.Select((s, i) => (s, i)))
         {
-            if (scenario.Recordings is not null && !recordings.Any(r => r.MatchesAny(scenario.Recordings)))
+            if (scenario.Recordings is not null && !recordings.Any(scenario.AppliesTo))
             {
                 // The user chose the recordings: a scenario made for others is simply not part of this run.
                 skipped.Add(recordingOverrides.Count > 0

@@ -36,7 +36,7 @@ internal sealed class ExecSample
 
         var own = _config.Scenarios.FirstOrDefault(s => s.Name == ScenarioConfig.ControlName) ?? scenario;
         return SampleOf(own) is not { } controls || recording.MatchesAny(controls)
-            || _config.Scenarios.Any(s => s.Name != ScenarioConfig.ControlName && Applies(s, recording) && Runs(s, recording));
+            || _config.Scenarios.Any(s => s.Name != ScenarioConfig.ControlName && s.AppliesTo(recording) && Runs(s, recording));
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ internal sealed class ExecSample
         for (int k = 0; k < _config.Scenarios.Count; k++)
         {
             var scenario = _config.Scenarios[k];
-            var applies = recordings.Where(r => Applies(scenario, r)).ToList();
+            var applies = recordings.Where(scenario.AppliesTo).ToList();
             var own = scenario.ExecRecordings ?? [];
             for (int j = 0; j < own.Count; j++)
             {
@@ -86,9 +86,6 @@ internal sealed class ExecSample
 
     /// <summary>The scenarios exec clients skip (an empty <c>execRecordings</c>).</summary>
     public IReadOnlyList<string> Skipped => [.. _config.Scenarios.Where(s => s.ExecRecordings is { Count: 0 }).Select(s => s.Name)];
-
-    private static bool Applies(ScenarioConfig scenario, Recording recording) =>
-        scenario.Recordings is null || recording.MatchesAny(scenario.Recordings);
 
     private IReadOnlyList<string>? SampleOf(ScenarioConfig scenario) => scenario.ExecRecordings ?? _config.ExecRecordings;
 }

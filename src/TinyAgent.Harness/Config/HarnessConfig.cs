@@ -15,6 +15,9 @@ internal sealed record ScenarioConfig(
     /// <summary>The recordings exec clients run this scenario on (null: the config's <c>execRecordings</c>); see <see cref="ExecSample"/>.</summary>
     public IReadOnlyList<string>? ExecRecordings { get; init; }
 
+    /// <summary>Whether the scenario runs on <paramref name="recording"/> (every recording unless it names some).</summary>
+    public bool AppliesTo(Recordings.Recording recording) => Recordings is null || recording.MatchesAny(Recordings);
+
     /// <summary>The control scenario's name: the runner adds it when the config does not list it.</summary>
     public const string ControlName = "baseline";
 

@@ -42,7 +42,7 @@ internal sealed record RunSpec(int Position, string Id, string Key, ClientConfig
         var scenarios = config.Scenarios.Where(s => s.Name != ScenarioConfig.ControlName).Prepend(ScenarioConfig.Control);
         foreach (var scenario in scenarios)
         {
-            foreach (var recording in recordings.Where(r => scenario.Recordings is null || r.MatchesAny(scenario.Recordings)))
+            foreach (var recording in recordings.Where(scenario.AppliesTo))
             {
                 bool sampled = sample is null || sample.Runs(scenario, recording);
                 foreach (var client in clients.Where(c => c.Format == recording.Format.Name && (sampled || (c.Exec is null && !sampleEveryClient))))
